@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { IndexUnavailableError } from '../errors.js';
+import type { IdentifiedEmbeddings } from './embedder.js';
+import { currentGeneration, generationPath, MANIFEST_FILE, readManifest, STORE_FILE, VECTORS_FILE } from './generations.js';
+import { SCHEMA_VERSION, type Manifest } from './manifest.js';
+import { StoreReader, type IndexedDocument, type KeywordHit, type StoredPassage } from './store.js';
+import { VectorReader, type VectorHit } from './vectors.js';
+
+/** One complete, immutable generation opened for search. */
+export class PassageIndex {
+  private constructor(
+    readonly generation: string,
+    readonly manifest: Manifest,
+    private readonly store: StoreReader,
+    private readonly vectors: VectorReader,
+    private readonly embedder: IdentifiedEmbeddings,
+  ) {}
+
+  /** Opens the current generation; throws IndexUnavailableError (Chinese message) if there is none. */
+  static open(indexDir: string, embedder: IdentifiedEmbeddings): PassageIndex {
+    const name = currentGeneration(indexDir);
+    if (!name) {
+      throw new IndexUnavailableError('还没有建立索引：请先把文件放进 corpus/ 并运行 npm run ingest。', `no CURRENT in ${indexDir}`);
+    }
+    return PassageIndex.openGeneration(indexDir, name, embedder);
+  }
+
+  static openGeneration(indexDir: string, name: string, embedder: IdentifiedEmbeddings): PassageIndex {
+    const dir = generationPath(indexDir, name);
+    const manifest = readManifest(dir);
+    if (!isCompatible(manifest, embedder)) {
+      throw new IndexUnavailableError(
+        '索引是用另一版本或另一种向量模型建立的，请重新运行 npm run ingest。',
+        `generation ${name}: schema ${manifest.schemaVersion}, embedder ${manifest.embedder.id}/${manifest.embedder.dimensions}`,
+      );
+    }
+    try {
+      const store = new StoreReader(path.join(dir, STORE_FILE));
+      const vectors = new VectorReader(path.join(dir, VECTORS_FILE), manifest.embedder.dimensions);
+      return new PassageIndex(name, manifest, store, vectors, embedder);
+    } catch (e) {
+      throw new IndexUnavailableError('索引文件已损坏，请重新运行 npm run ingest。', `cannot open generation ${name} (${MANIFEST_FILE} ok)`, { cause: e });
+    }
+  }
+
+  documents(): IndexedDocument[] {
+    return this.store.documents();
+  }
+
+  passage(id: number): StoredPassage | undefined {
+    return this.store.passage(id);
+  }
+
+  passagesOf(source: string): StoredPassage[] {
+    return this.store.passagesOf(source);
+  }
+
+  passageCount(): number {
+    return this.store.passageCount();
+  }
+
+  keywordSearch(query: string, limit: number): KeywordHit[] {
+    return this.store.keywordSearch(query, limit);
+  }
+
+  async vectorSearch(query: string, limit: number): Promise<VectorHit[]> {
+    return this.vectors.search(await this.embedder.embedQuery(query), limit);
+  }
+
+  /** Vector of a stored passage: lets a re-ingest reuse it for an unchanged file. */
+  vectorOf(passageId: number): number[] {
+    return this.vectors.vector(passageId);
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+export function isCompatible(manifest: Manifest, embedder: IdentifiedEmbeddings): boolean {
+  return (
+    manifest.schemaVersion === SCHEMA_VERSION &&
+    manifest.embedder.id === embedder.identity.id &&
+    manifest.embedder.dimensions === embedder.identity.dimensions
+  );
+}
