@@ -146,19 +146,31 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Lock files held by this process: the pid in the file cannot tell two ingests of one process apart. */
+const heldHere = new Set<string>();
+
+function busy(pid: number, startedAt: string): IngestBusyError {
+  return new IngestBusyError(
+    `另一个索引任务正在进行（进程 ${pid}，开始于 ${startedAt}），请等它完成后再试。`,
+    `ingest lock held by live pid ${pid}`,
+  );
+}
+
 /** An exclusive hold on INDEX_DIR for one ingest; a lock left by a dead process is taken over. */
 export class IngestLock {
   private constructor(private readonly file: string) {}
 
   static acquire(indexDir: string): { lock: IngestLock; tookOverStale: boolean } {
     fs.mkdirSync(indexDir, { recursive: true });
-    const file = path.join(indexDir, LOCK_FILE);
+    const file = path.join(path.resolve(indexDir), LOCK_FILE);
+    if (heldHere.has(file)) throw busy(process.pid, '刚才');
     let tookOverStale = false;
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fd = fs.openSync(file, 'wx');
         fs.writeSync(fd, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() } satisfies LockInfo));
         fs.closeSync(fd);
+        heldHere.add(file);
         return { lock: new IngestLock(file), tookOverStale };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -169,12 +181,7 @@ export class IngestLock {
       } catch {
         holder = undefined; // a lock file cut short by a crash is stale
       }
-      if (holder && holder.pid !== process.pid && processAlive(holder.pid)) {
-        throw new IngestBusyError(
-          `另一个索引任务正在进行（进程 ${holder.pid}，开始于 ${holder.startedAt}），请等它完成后再试。`,
-          `ingest lock held by live pid ${holder.pid}`,
-        );
-      }
+      if (holder && holder.pid !== process.pid && processAlive(holder.pid)) throw busy(holder.pid, holder.startedAt);
       fs.rmSync(file, { force: true });
       tookOverStale = true;
     }
@@ -182,6 +189,7 @@ export class IngestLock {
   }
 
   release(): void {
+    heldHere.delete(this.file);
     fs.rmSync(this.file, { force: true });
   }
 }

@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Ingestion benchmark: the seeds, a synthetic corpus of ≥ 50 MB generated
+ * from them, and the re-ingest of an unchanged corpus. Each ingest runs in
+ * its own process so that its peak RSS is its own.
+ */
+const root = path.resolve(import.meta.dirname, '..');
+const seedsDir = path.resolve(root, '../shared/seeds');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'junheng-bench-'));
+const SYNTHETIC_MB = Number(process.env.BENCH_SYNTHETIC_MB ?? 52);
+
+interface Run {
+  seconds: number;
+  indexed: number;
+  unchanged: number;
+  rejected: number;
+  passages: number;
+  textChars: number;
+  perFile: { source: string; status: string; passages: number }[];
+  maxRssMB: number;
+}
+
+function ingest(indexDir: string, dir: string): Run {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/ingestOnce.ts'), indexDir, dir], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(out.toString()) as Run;
+}
+
+function folderBytes(dir: string): number {
+  return fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+}
+
+/** Deterministic PRNG so every bench run ingests the same synthetic corpus. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Files of ~256 KB made of seed paragraphs in shuffled order, with numbers varied so texts differ. */
+function buildSynthetic(dir: string, megabytes: number): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const paragraphs = fs
+    .readdirSync(seedsDir)
+    .flatMap((f) => fs.readFileSync(path.join(seedsDir, f), 'utf8').split('\n'))
+    .filter((l) => l.trim().length > 40);
+  const rand = mulberry32(20261122);
+  const target = megabytes * 1024 * 1024;
+  let written = 0;
+  for (let file = 0; written < target; file++) {
+    const parts: string[] = [`第${file + 1}篇 综合材料汇编`];
+    let size = 0;
+    while (size < 256 * 1024) {
+      const p = paragraphs[Math.floor(rand() * paragraphs.length)]!.replace(/\d+/g, (d) => String(Number(d) + Math.floor(rand() * 9)));
+      parts.push(p);
+      size += Buffer.byteLength(p) + 1;
+    }
+    const text = `${parts.join('\n')}\n`;
+    fs.writeFileSync(path.join(dir, `synthetic-${String(file).padStart(4, '0')}.txt`), text);
+    written += Buffer.byteLength(text);
+  }
+}
+
+function report(label: string, bytes: number, r: Run): void {
+  const mb = bytes / 1024 / 1024;
+  console.log(
+    `${label.padEnd(28)} ${mb.toFixed(2).padStart(7)} MB  ${r.seconds.toFixed(2).padStart(7)} s  ` +
+      `${(mb / r.seconds).toFixed(2).padStart(6)} MB/s  ${r.passages.toString().padStart(7)} passages  ` +
+      `${(r.passages / r.seconds).toFixed(0).padStart(6)} passages/s  peak RSS ${r.maxRssMB.toFixed(0)} MB`,
+  );
+}
+
+try {
+  console.log(`junheng ingest benchmark — node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB`);
+  const seedBytes = folderBytes(seedsDir);
+  const seeds = ingest(path.join(work, 'index-seeds'), seedsDir);
+  report('seeds (5 files)', seedBytes, seeds);
+  console.log(`  passages per seed: ${seeds.perFile.map((f) => `${f.source.slice(0, 3)}=${f.passages}`).join(', ')}`);
+  const seedsAgain = ingest(path.join(work, 'index-seeds'), seedsDir);
+  report('seeds, unchanged re-ingest', seedBytes, seedsAgain);
+
+  const synthetic = path.join(work, 'synthetic');
+  buildSynthetic(synthetic, SYNTHETIC_MB);
+  const synBytes = folderBytes(synthetic);
+  const syn = ingest(path.join(work, 'index-synthetic'), synthetic);
+  report(`synthetic (${fs.readdirSync(synthetic).length} files)`, synBytes, syn);
+  const synAgain = ingest(path.join(work, 'index-synthetic'), synthetic);
+  report('synthetic, unchanged re-ingest', synBytes, synAgain);
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+}

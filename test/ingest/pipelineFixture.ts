@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LocalHashEmbeddings } from '../../src/index/embedder.js';
+
+export const repoRoot = path.resolve(import.meta.dirname, '../..');
+export const sharedDir = path.resolve(repoRoot, '../shared');
+export const seedsDir = path.join(sharedDir, 'seeds');
+export const fixturesDir = path.join(sharedDir, 'fixtures');
+
+/** A real embedder that also counts what it embeds, to prove unchanged files are not re-embedded. */
+export class CountingEmbeddings extends LocalHashEmbeddings {
+  embedded = 0;
+  override async embedDocuments(texts: string[]): Promise<number[][]> {
+    this.embedded += texts.length;
+    return super.embedDocuments(texts);
+  }
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `junheng-${prefix}-`));
+}
+
+/** A writable corpus folder holding copies of some seed files (the originals are read-only). */
+export function corpusOfSeeds(names: string[]): string {
+  const dir = tempDir('corpus');
+  for (const n of names) fs.copyFileSync(path.join(seedsDir, n), path.join(dir, n));
+  return dir;
+}
+
+export const SEEDS = fs.readdirSync(seedsDir).filter((f) => f.endsWith('.txt')).sort();
