@@ -7,6 +7,7 @@ import { IngestBusyError } from '../../src/errors.js';
 import {
   commitGeneration, currentGeneration, generationPath, IngestLock, removeLeftovers, startGeneration,
 } from '../../src/index/generations.js';
+import { thrown } from '../helpers/thrown.js';
 
 let dir: string;
 beforeEach(() => {
@@ -51,12 +52,9 @@ describe('IngestLock', () => {
     await new Promise((r) => child.once('spawn', r));
     fs.writeFileSync(path.join(dir, 'ingest.lock'), JSON.stringify({ pid: child.pid, startedAt: 'now' }));
     try {
-      expect(() => IngestLock.acquire(dir)).toThrow(IngestBusyError);
-      try {
-        IngestLock.acquire(dir);
-      } catch (e) {
-        expect((e as IngestBusyError).userMessage).toMatch(/另一个索引任务正在进行/);
-      }
+      const e = thrown(() => IngestLock.acquire(dir));
+      expect(e).toBeInstanceOf(IngestBusyError);
+      expect((e as IngestBusyError).userMessage).toMatch(/另一个索引任务正在进行/);
     } finally {
       child.kill('SIGKILL');
     }
