@@ -111,6 +111,8 @@ describe('incremental re-ingest', () => {
 
   it('refuses a second ingest while one is running', async () => {
     const embedder = new CountingEmbeddings();
+    // A changed file makes the first ingest yield while it loads, so the second one meets its lock.
+    fs.appendFileSync(path.join(corpus, SEEDS[0]!), '\n七、其他\n各校要按本方案抓好落实。\n');
     const running = runIngest({ dirs: [corpus], indexDir, embedder, maxFileBytes: MAX });
     await expect(runIngest({ dirs: [corpus], indexDir, embedder, maxFileBytes: MAX })).rejects.toThrow(IngestBusyError);
     await running;
