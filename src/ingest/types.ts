@@ -15,6 +15,8 @@ export interface Block {
   level?: number;
   /** 1-based page number (PDF only). */
   page?: number;
+  /** Last page, when a cleaned paragraph continues across a page break (PDF only). */
+  pageEnd?: number;
 }
 
 /** What a loader returns: raw, uncleaned blocks in reading order. */

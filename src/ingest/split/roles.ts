@@ -1,0 +1,59 @@
+import type { Block } from '../types.js';
+import { headingCandidate, headingLabel, isRunIn, isSubheadingLine, runInLabel } from './headings.js';
+import { explicitHeadingRank, matchMarker } from './markers.js';
+
+/**
+ * What a cleaned block is in the outline:
+ * - `heading`: opens a section and is only a heading line (explicit, a short
+ *   marker paragraph followed by its content, or an unmarked sub-heading line);
+ * - `run-in`: a marker paragraph that opens a section and carries its body;
+ * - `item`: a short marker paragraph among siblings; closes deeper sections;
+ * - `row` / `body`: content.
+ */
+export type BlockRole =
+  | { kind: 'heading'; rank: number; label: string }
+  | { kind: 'row' }
+  | { kind: 'run-in'; rank: number; label: string }
+  | { kind: 'item'; rank: number }
+  | { kind: 'body' };
+
+/** A short marker paragraph heads a section only if deeper content follows it. */
+function followedByContent(next: Block | undefined, rank: number): boolean {
+  if (!next || next.kind === 'heading') return false;
+  if (next.kind === 'table-row') return true;
+  const marker = matchMarker(next.text);
+  return marker === null || marker.rank > rank;
+}
+
+/** Lowest marker rank an unmarked sub-heading line can sit above (一、). */
+const MIN_SUBHEADING_CHILD_RANK = 4;
+
+/**
+ * An unmarked short line directly above a marked item ("教师队伍建设工程" above
+ * "（一）、搭设平台…") heads that item's level: it ranks half a step above it.
+ */
+function subheadingRank(block: Block, next: Block | undefined): number | null {
+  if (!next || next.kind !== 'paragraph' || !isSubheadingLine(block.text)) return null;
+  const marker = matchMarker(next.text);
+  return marker && marker.rank >= MIN_SUBHEADING_CHILD_RANK ? marker.rank - 0.5 : null;
+}
+
+/** Classifies a block, looking at the block after it where needed. */
+export function classify(block: Block, next: Block | undefined): BlockRole {
+  if (block.kind === 'heading') {
+    return { kind: 'heading', rank: explicitHeadingRank(block.level), label: headingLabel(block.text) };
+  }
+  if (block.kind === 'table-row') return { kind: 'row' };
+  const candidate = headingCandidate(block.text);
+  if (candidate && followedByContent(next, candidate.rank)) {
+    return { kind: 'heading', rank: candidate.rank, label: headingLabel(block.text) };
+  }
+  const marker = matchMarker(block.text);
+  if (!marker) {
+    const sub = subheadingRank(block, next);
+    return sub === null ? { kind: 'body' } : { kind: 'heading', rank: sub, label: headingLabel(block.text) };
+  }
+  if (isRunIn(block.text)) return { kind: 'run-in', rank: marker.rank, label: runInLabel(block.text) ?? '' };
+  return { kind: 'item', rank: marker.rank };
+}
+
