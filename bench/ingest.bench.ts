@@ -97,6 +97,11 @@ try {
   report(`synthetic (${fs.readdirSync(synthetic).length} files)`, synBytes, syn);
   const synAgain = ingest(path.join(work, 'index-synthetic'), synthetic);
   report('synthetic, unchanged re-ingest', synBytes, synAgain);
+  const first = path.join(synthetic, fs.readdirSync(synthetic).sort()[0]!);
+  fs.appendFileSync(first, '\n附则：本汇编自印发之日起施行。\n');
+  const synOne = ingest(path.join(work, 'index-synthetic'), synthetic);
+  report('synthetic, 1 file changed', synBytes, synOne);
+  console.log(`  (1 file re-read and re-embedded: ${synOne.indexed}; copied from the previous index: ${synOne.unchanged})`);
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@ import { IndexUnavailableError } from '../errors.js';
 import type { IdentifiedEmbeddings } from './embedder.js';
 import { currentGeneration, generationPath, MANIFEST_FILE, readManifest, STORE_FILE, VECTORS_FILE } from './generations.js';
 import { SCHEMA_VERSION, type Manifest } from './manifest.js';
-import { StoreReader, type IndexedDocument, type KeywordHit, type StoredPassage } from './store.js';
+import { StoreReader, type IndexedDocument, type KeywordHit, type PassageTerms, type StoredPassage } from './store.js';
 import { VectorReader, type VectorHit } from './vectors.js';
 
 /** One complete, immutable generation opened for search. */
@@ -65,6 +65,11 @@ export class PassageIndex {
 
   async vectorSearch(query: string, limit: number): Promise<VectorHit[]> {
     return this.vectors.search(await this.embedder.embedQuery(query), limit);
+  }
+
+  /** Segmented words of a stored passage: lets a re-ingest reuse them for an unchanged file. */
+  termsOf(passageId: number): PassageTerms | undefined {
+    return this.store.terms(passageId);
   }
 
   /** Vector of a stored passage: lets a re-ingest reuse it for an unchanged file. */

@@ -27,6 +27,12 @@ export interface StoredPassage {
   text: string;
 }
 
+/** Segmented words as stored in the keyword index, reusable when a document is copied unchanged. */
+export interface PassageTerms {
+  body: string;
+  context: string;
+}
+
 export interface KeywordHit {
   passageId: number;
   /** FTS5 bm25: lower is better; negated here so that higher is better. */
@@ -132,22 +138,23 @@ export class StoreWriter {
   addDocument(
     doc: { source: string; title: string; format: string; pageCount?: number | null },
     passages: readonly Passage[],
+    terms?: readonly (PassageTerms | undefined)[],
   ): number[] {
     return this.db.transaction(() => {
       const docId = Number(this.insertDoc.run(doc.source, doc.title, doc.format, doc.pageCount ?? null).lastInsertRowid);
       const ids: number[] = [];
-      for (const p of passages) {
+      for (const [k, p] of passages.entries()) {
         const id = Number(
           this.insertPassage.run(
             docId, p.ordinal, JSON.stringify(p.sectionPath), p.page ?? null, p.pageEnd ?? null,
             p.charStart, p.charEnd, p.text,
           ).lastInsertRowid,
         );
-        this.insertTerms.run(
-          id,
-          segmentWords(p.text).join(' '),
-          segmentWords(passageContext(doc.title, p.sectionPath)).join(' '),
-        );
+        const t = terms?.[k] ?? {
+          body: segmentWords(p.text).join(' '),
+          context: segmentWords(passageContext(doc.title, p.sectionPath)).join(' '),
+        };
+        this.insertTerms.run(id, t.body, t.context);
         ids.push(id);
       }
       this.setCount.run(passages.length, docId);
@@ -167,6 +174,7 @@ export class StoreReader {
   private readonly byId: Database.Statement;
   private readonly byDocument: Database.Statement;
   private readonly keyword: Database.Statement;
+  private readonly termsById: Database.Statement;
 
   constructor(file: string) {
     this.db = new Database(file, { readonly: true, fileMustExist: true });
@@ -176,6 +184,11 @@ export class StoreReader {
       `SELECT rowid AS id, bm25(passage_terms, 1.0, 0.4) AS rank FROM passage_terms
        WHERE passage_terms MATCH ? ORDER BY rank LIMIT ?`,
     );
+    this.termsById = this.db.prepare('SELECT body, context FROM passage_terms WHERE rowid = ?');
+  }
+
+  terms(passageId: number): PassageTerms | undefined {
+    return this.termsById.get(passageId) as PassageTerms | undefined;
   }
 
   documents(): IndexedDocument[] {

@@ -9,8 +9,9 @@ import {
   startGeneration, STORE_FILE, VECTORS_FILE,
 } from '../index/generations.js';
 import { SCHEMA_VERSION, type Manifest, type ManifestFile } from '../index/manifest.js';
+import { corpusDifference } from '../index/freshness.js';
 import { PassageIndex } from '../index/reader.js';
-import { passageContext, StoreWriter } from '../index/store.js';
+import { passageContext, StoreWriter, type PassageTerms } from '../index/store.js';
 import { VectorWriter } from '../index/vectors.js';
 import { cleanDocument } from './clean/index.js';
 import { loadFile } from './loaders/index.js';
@@ -62,6 +63,8 @@ interface DocumentContent {
   pageCount?: number;
   passages: Passage[];
   vectors: number[][];
+  /** Keyword-index words, when copied from the previous generation. */
+  terms?: (PassageTerms | undefined)[];
 }
 
 const EMBED_BATCH = 256;
@@ -103,6 +106,7 @@ function reuseDocument(previous: PassageIndex, entry: ManifestFile, format: stri
       pageEnd: p.pageEnd ?? undefined, charStart: p.charStart, charEnd: p.charEnd,
     })),
     vectors: stored.map((p) => previous.vectorOf(p.id)),
+    terms: stored.map((p) => previous.termsOf(p.id)),
   };
 }
 
@@ -139,6 +143,12 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
     const previousFormats = new Map((previous?.documents() ?? []).map((d) => [d.source, d.format]));
 
     const files = scanCorpus(opts.dirs);
+    // Same folders, files, sizes and times: the current generation already is the answer.
+    if (previous && corpusDifference(previous.manifest, files, opts.dirs) === null) {
+      const summary = unchangedSummary(previous, started);
+      previous.close();
+      return summary;
+    }
     const generation = newGenerationName();
     const dir = startGeneration(opts.indexDir, generation);
     opts.onEvent?.({ type: 'start', files: files.length, generation, cleanedUp });
@@ -234,7 +244,25 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
   }
 }
 
+function unchangedSummary(current: PassageIndex, started: number): IngestSummary {
+  const outcomes: FileOutcome[] = current.manifest.files.map((f) =>
+    f.status === 'indexed'
+      ? { status: 'unchanged', source: f.source, passages: f.passageCount }
+      : { status: 'rejected', source: f.source, code: f.rejection?.code ?? 'failed', message: f.rejection?.message ?? '' },
+  );
+  return {
+    generation: current.generation,
+    outcomes,
+    indexed: 0,
+    unchanged: outcomes.filter((o) => o.status === 'unchanged').length,
+    rejected: outcomes.filter((o) => o.status === 'rejected').length,
+    passages: current.manifest.passageCount,
+    textChars: 0,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
 function addToIndex(store: StoreWriter, vectors: VectorWriter, source: string, content: DocumentContent): void {
-  const ids = store.addDocument({ source, title: content.title, format: content.format, pageCount: content.pageCount }, content.passages);
+  const ids = store.addDocument({ source, title: content.title, format: content.format, pageCount: content.pageCount }, content.passages, content.terms);
   ids.forEach((id, k) => vectors.add(id, content.vectors[k]!));
 }

@@ -65,6 +65,7 @@ describe('incremental re-ingest', () => {
     const again = await runIngest({ dirs: [corpus], indexDir, embedder, maxFileBytes: MAX });
     expect(again.unchanged).toBe(3);
     expect(again.indexed).toBe(0);
+    expect(again.generation).toBe(first.generation);
     expect(again.textChars).toBe(0);
     expect(again.passages).toBe(first.passages);
     expect(embedder.embedded).toBe(embeddedOnce);

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalHashEmbeddings } from '../../src/index/embedder.js';
+import { seedNames, sharedDir } from '../helpers/shared.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
-export const sharedDir = path.resolve(repoRoot, '../shared');
 export const seedsDir = path.join(sharedDir, 'seeds');
 export const fixturesDir = path.join(sharedDir, 'fixtures');
 
@@ -28,4 +28,4 @@ export function corpusOfSeeds(names: string[]): string {
   return dir;
 }
 
-export const SEEDS = fs.readdirSync(seedsDir).filter((f) => f.endsWith('.txt')).sort();
+export const SEEDS = seedNames();
