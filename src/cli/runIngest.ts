@@ -29,8 +29,10 @@ export async function ingestWithProgress(
           else out.write(`开始建立索引：${e.files} 个文件\n`);
           return;
         }
-        if (e.outcome.status === 'rejected' && 'technical' in e.outcome && e.outcome.technical) {
-          log.debug({ source: e.outcome.source, cause: e.outcome.technical }, 'file rejected');
+        if (e.outcome.status === 'rejected' && e.outcome.technical) {
+          // 'failed' means no rule recognised the problem: worth a look, unlike a known bad file.
+          const level = e.outcome.code === 'failed' ? 'warn' : 'debug';
+          log[level]({ source: e.outcome.source, cause: e.outcome.technical }, 'file rejected');
         }
         if (bar) bar.update(e.done, { file: e.outcome.source });
         else out.write(`[${e.done}/${e.total}] ${outcomeLine(e.outcome)}\n`);

@@ -3,7 +3,7 @@ import { IndexUnavailableError } from '../errors.js';
 import type { IdentifiedEmbeddings } from './embedder.js';
 import { currentGeneration, generationPath, MANIFEST_FILE, readManifest, STORE_FILE, VECTORS_FILE } from './generations.js';
 import { SCHEMA_VERSION, type Manifest } from './manifest.js';
-import { StoreReader, type IndexedDocument, type KeywordHit, type PassageTerms, type StoredPassage } from './store.js';
+import { StoreReader, type IndexedDocument, type KeywordHit, type StoredPassage } from './store.js';
 import { VectorReader, type VectorHit } from './vectors.js';
 
 /** One complete, immutable generation opened for search. */
@@ -36,7 +36,7 @@ export class PassageIndex {
     }
     try {
       const store = new StoreReader(path.join(dir, STORE_FILE));
-      const vectors = new VectorReader(path.join(dir, VECTORS_FILE), manifest.embedder.dimensions);
+      const vectors = new VectorReader(path.join(dir, VECTORS_FILE), manifest.embedder.dimensions, manifest.passageCount);
       return new PassageIndex(name, manifest, store, vectors, embedder);
     } catch (e) {
       throw new IndexUnavailableError('索引文件已损坏，请重新运行 npm run ingest。', `cannot open generation ${name} (${MANIFEST_FILE} ok)`, { cause: e });
@@ -65,16 +65,6 @@ export class PassageIndex {
 
   async vectorSearch(query: string, limit: number): Promise<VectorHit[]> {
     return this.vectors.search(await this.embedder.embedQuery(query), limit);
-  }
-
-  /** Segmented words of a stored passage: lets a re-ingest reuse them for an unchanged file. */
-  termsOf(passageId: number): PassageTerms | undefined {
-    return this.store.terms(passageId);
-  }
-
-  /** Vector of a stored passage: lets a re-ingest reuse it for an unchanged file. */
-  vectorOf(passageId: number): number[] {
-    return this.vectors.vector(passageId);
   }
 
   close(): void {

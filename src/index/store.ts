@@ -27,12 +27,6 @@ export interface StoredPassage {
   text: string;
 }
 
-/** Segmented words as stored in the keyword index, reusable when a document is copied unchanged. */
-export interface PassageTerms {
-  body: string;
-  context: string;
-}
-
 export interface KeywordHit {
   passageId: number;
   /** FTS5 bm25: lower is better; negated here so that higher is better. */
@@ -48,8 +42,10 @@ CREATE TABLE documents (
   page_count INTEGER,
   passage_count INTEGER NOT NULL DEFAULT 0
 );
+-- AUTOINCREMENT: ids are vector labels, and a re-ingest deletes and adds passages in a copy
+-- of the previous generation, so an id must never be handed out twice.
 CREATE TABLE passages (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   document_id INTEGER NOT NULL REFERENCES documents(id),
   ordinal INTEGER NOT NULL,
   section TEXT NOT NULL,
@@ -109,7 +105,10 @@ function toStoredPassage(r: PassageRow): StoredPassage {
 const PASSAGE_SELECT = `SELECT p.id, p.document_id, d.source, d.title, p.ordinal, p.section, p.page, p.page_end,
   p.char_start, p.char_end, p.text FROM passages p JOIN documents d ON d.id = p.document_id`;
 
-/** Writes a brand-new store.db inside a generation being built. */
+/**
+ * Writes the store.db of a generation being built: a new file, or a copy of
+ * the previous generation's that the re-ingest then changes.
+ */
 export class StoreWriter {
   private readonly db: Database.Database;
   private readonly insertDoc: Database.Statement;
@@ -117,12 +116,12 @@ export class StoreWriter {
   private readonly insertTerms: Database.Statement;
   private readonly setCount: Database.Statement;
 
-  constructor(file: string) {
+  constructor(file: string, mode: 'create' | 'update') {
     this.db = new Database(file);
     // A generation is discarded whole if the build dies, so no journal is needed while building.
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
-    this.db.exec(SCHEMA);
+    if (mode === 'create') this.db.exec(SCHEMA);
     this.insertDoc = this.db.prepare(
       'INSERT INTO documents (source, title, format, page_count) VALUES (?, ?, ?, ?)',
     );
@@ -138,23 +137,22 @@ export class StoreWriter {
   addDocument(
     doc: { source: string; title: string; format: string; pageCount?: number | null },
     passages: readonly Passage[],
-    terms?: readonly (PassageTerms | undefined)[],
   ): number[] {
     return this.db.transaction(() => {
       const docId = Number(this.insertDoc.run(doc.source, doc.title, doc.format, doc.pageCount ?? null).lastInsertRowid);
       const ids: number[] = [];
-      for (const [k, p] of passages.entries()) {
+      for (const p of passages) {
         const id = Number(
           this.insertPassage.run(
             docId, p.ordinal, JSON.stringify(p.sectionPath), p.page ?? null, p.pageEnd ?? null,
             p.charStart, p.charEnd, p.text,
           ).lastInsertRowid,
         );
-        const t = terms?.[k] ?? {
-          body: segmentWords(p.text).join(' '),
-          context: segmentWords(passageContext(doc.title, p.sectionPath)).join(' '),
-        };
-        this.insertTerms.run(id, t.body, t.context);
+        this.insertTerms.run(
+          id,
+          segmentWords(p.text).join(' '),
+          segmentWords(passageContext(doc.title, p.sectionPath)).join(' '),
+        );
         ids.push(id);
       }
       this.setCount.run(passages.length, docId);
@@ -162,8 +160,31 @@ export class StoreWriter {
     })();
   }
 
+  /** Removes a document with its passages and keyword terms; returns the removed passage ids. */
+  removeDocument(source: string): number[] {
+    return this.db.transaction(() => {
+      const doc = this.db.prepare('SELECT id FROM documents WHERE source = ?').get(source) as { id: number } | undefined;
+      if (!doc) return [];
+      const ids = (this.db.prepare('SELECT id FROM passages WHERE document_id = ?').all(doc.id) as { id: number }[]).map((r) => r.id);
+      const dropTerms = this.db.prepare('DELETE FROM passage_terms WHERE rowid = ?');
+      for (const id of ids) dropTerms.run(id);
+      this.db.prepare('DELETE FROM passages WHERE document_id = ?').run(doc.id);
+      this.db.prepare('DELETE FROM documents WHERE id = ?').run(doc.id);
+      return ids;
+    })();
+  }
+
+  sources(): string[] {
+    return (this.db.prepare('SELECT source FROM documents').all() as { source: string }[]).map((r) => r.source);
+  }
+
+  passageCount(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM passages').get() as { n: number }).n;
+  }
+
   close(): void {
     this.db.exec("INSERT INTO passage_terms(passage_terms) VALUES ('optimize')");
+    this.db.exec('VACUUM');
     this.db.close();
   }
 }
@@ -174,7 +195,6 @@ export class StoreReader {
   private readonly byId: Database.Statement;
   private readonly byDocument: Database.Statement;
   private readonly keyword: Database.Statement;
-  private readonly termsById: Database.Statement;
 
   constructor(file: string) {
     this.db = new Database(file, { readonly: true, fileMustExist: true });
@@ -184,11 +204,6 @@ export class StoreReader {
       `SELECT rowid AS id, bm25(passage_terms, 1.0, 0.4) AS rank FROM passage_terms
        WHERE passage_terms MATCH ? ORDER BY rank LIMIT ?`,
     );
-    this.termsById = this.db.prepare('SELECT body, context FROM passage_terms WHERE rowid = ?');
-  }
-
-  terms(passageId: number): PassageTerms | undefined {
-    return this.termsById.get(passageId) as PassageTerms | undefined;
   }
 
   documents(): IndexedDocument[] {

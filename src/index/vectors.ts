@@ -9,29 +9,45 @@ export interface VectorHit {
   score: number;
 }
 
-/** Builds the HNSW index of a generation; labels are passage ids. */
+/**
+ * Builds the HNSW index of a generation; labels are passage ids. It starts
+ * empty or from a copy of the previous generation's file; removed passages are
+ * marked deleted and their slots reused by new ones.
+ */
 export class VectorWriter {
-  private readonly index: Hnsw;
-  private capacity = 1024;
+  private constructor(
+    private readonly index: Hnsw,
+    readonly dimensions: number,
+    private capacity: number,
+  ) {}
 
-  constructor(readonly dimensions: number) {
-    this.index = new HierarchicalNSW('cosine', dimensions);
-    this.index.initIndex({ maxElements: this.capacity, m: 16, efConstruction: 100, randomSeed: 42 });
+  static create(dimensions: number): VectorWriter {
+    const index = new HierarchicalNSW('cosine', dimensions);
+    const capacity = 1024;
+    index.initIndex({ maxElements: capacity, m: 16, efConstruction: 100, randomSeed: 42, allowReplaceDeleted: true });
+    return new VectorWriter(index, dimensions, capacity);
+  }
+
+  static fromFile(file: string, dimensions: number): VectorWriter {
+    const index = new HierarchicalNSW('cosine', dimensions);
+    index.readIndexSync(file, true);
+    return new VectorWriter(index, dimensions, index.getMaxElements());
   }
 
   add(passageId: number, vector: readonly number[]): void {
     if (vector.length !== this.dimensions) {
       throw new Error(`vector has ${vector.length} dimensions, index expects ${this.dimensions}`);
     }
+    // The element count includes deleted slots, so this may grow a little early; never too late.
     if (this.index.getCurrentCount() >= this.capacity) {
       this.capacity *= 2;
       this.index.resizeIndex(this.capacity);
     }
-    this.index.addPoint(vector as number[], passageId);
+    this.index.addPoint(vector as number[], passageId, true);
   }
 
-  get count(): number {
-    return this.index.getCurrentCount();
+  remove(passageIds: readonly number[]): void {
+    for (const id of passageIds) this.index.markDelete(id);
   }
 
   write(file: string): void {
@@ -39,22 +55,19 @@ export class VectorWriter {
   }
 }
 
-/** Loads a generation's HNSW file for search and for reusing vectors of unchanged files. */
+/** Loads a generation's HNSW file for search. */
 export class VectorReader {
   private readonly index: Hnsw;
 
-  constructor(file: string, readonly dimensions: number) {
+  /** `liveCount`: passages in the store; the HNSW element count also includes deleted slots. */
+  constructor(file: string, readonly dimensions: number, private readonly liveCount: number) {
     this.index = new HierarchicalNSW('cosine', dimensions);
     this.index.readIndexSync(file);
     this.index.setEf(64);
   }
 
   get count(): number {
-    return this.index.getCurrentCount();
-  }
-
-  vector(passageId: number): number[] {
-    return this.index.getPoint(passageId);
+    return this.liveCount;
   }
 
   search(query: readonly number[], limit: number): VectorHit[] {

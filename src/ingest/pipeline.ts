@@ -1,17 +1,17 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FileRejectedError, JunhengError } from '../errors.js';
+import { FileRejectedError, IndexUnavailableError, JunhengError } from '../errors.js';
 import { crashPoint } from '../index/crashpoint.js';
 import type { IdentifiedEmbeddings } from '../index/embedder.js';
 import {
-  commitGeneration, currentGeneration, IngestLock, MANIFEST_FILE, newGenerationName, removeLeftovers,
-  startGeneration, STORE_FILE, VECTORS_FILE,
+  commitGeneration, currentGeneration, generationPath, IngestLock, MANIFEST_FILE, newGenerationName, readManifest,
+  removeLeftovers, startGeneration, STORE_FILE, VECTORS_FILE,
 } from '../index/generations.js';
 import { SCHEMA_VERSION, type Manifest, type ManifestFile } from '../index/manifest.js';
 import { corpusDifference } from '../index/freshness.js';
-import { PassageIndex } from '../index/reader.js';
-import { passageContext, StoreWriter, type PassageTerms } from '../index/store.js';
+import { isCompatible } from '../index/reader.js';
+import { passageContext, StoreWriter } from '../index/store.js';
 import { VectorWriter } from '../index/vectors.js';
 import { cleanDocument } from './clean/index.js';
 import { loadFile } from './loaders/index.js';
@@ -56,15 +56,13 @@ export class NothingIndexedError extends JunhengError {
   }
 }
 
-/** Passages and vectors a document brings into the new generation. */
+/** Passages and vectors a changed file brings into the new generation. */
 interface DocumentContent {
   title: string;
   format: string;
   pageCount?: number;
   passages: Passage[];
   vectors: number[][];
-  /** Keyword-index words, when copied from the previous generation. */
-  terms?: (PassageTerms | undefined)[];
 }
 
 const EMBED_BATCH = 256;
@@ -94,22 +92,6 @@ async function readDocument(file: CorpusFile, bytes: Buffer, embedder: Identifie
   return { content, warnings: loaded.warnings };
 }
 
-/** The previous generation's passages and vectors for a file, for reuse without reading or embedding. */
-function reuseDocument(previous: PassageIndex, entry: ManifestFile, format: string): DocumentContent {
-  const stored = previous.passagesOf(entry.source);
-  return {
-    title: stored[0]?.title ?? entry.title ?? entry.source,
-    format,
-    pageCount: previous.documents().find((d) => d.source === entry.source)?.pageCount ?? undefined,
-    passages: stored.map((p) => ({
-      ordinal: p.ordinal, text: p.text, sectionPath: p.sectionPath, page: p.page ?? undefined,
-      pageEnd: p.pageEnd ?? undefined, charStart: p.charStart, charEnd: p.charEnd,
-    })),
-    vectors: stored.map((p) => previous.vectorOf(p.id)),
-    terms: stored.map((p) => previous.termsOf(p.id)),
-  };
-}
-
 function rejectionOf(file: CorpusFile, e: unknown): { code: string; message: string; technical: string } {
   if (e instanceof FileRejectedError) return { code: e.code, message: e.userMessage, technical: e.message };
   const technical = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -117,20 +99,36 @@ function rejectionOf(file: CorpusFile, e: unknown): { code: string; message: str
   return { code: 'failed', message, technical: `${file.source}: ${technical}` };
 }
 
-function openPrevious(indexDir: string, embedder: IdentifiedEmbeddings): PassageIndex | undefined {
-  if (!currentGeneration(indexDir)) return undefined;
+/** The current generation, when a re-ingest can start from a copy of it. */
+function usablePrevious(indexDir: string, embedder: IdentifiedEmbeddings): { dir: string; manifest: Manifest } | undefined {
+  const name = currentGeneration(indexDir);
+  if (!name) return undefined;
+  const dir = generationPath(indexDir, name);
   try {
-    return PassageIndex.open(indexDir, embedder);
+    const manifest = readManifest(dir);
+    return isCompatible(manifest, embedder) ? { dir, manifest } : undefined;
   } catch (e) {
-    if (e instanceof JunhengError) return undefined; // incompatible or damaged: rebuild everything
+    if (e instanceof IndexUnavailableError) return undefined; // damaged: rebuild everything
     throw e;
   }
 }
 
+/** The writers of a new generation: empty, or seeded with copies of the previous generation's files. */
+function openWriters(dir: string, dimensions: number, previous: { dir: string } | undefined) {
+  const storeFile = path.join(dir, STORE_FILE);
+  const vectorsFile = path.join(dir, VECTORS_FILE);
+  if (previous) {
+    fs.copyFileSync(path.join(previous.dir, STORE_FILE), storeFile);
+    return { store: new StoreWriter(storeFile, 'update'), vectors: VectorWriter.fromFile(path.join(previous.dir, VECTORS_FILE), dimensions) };
+  }
+  return { store: new StoreWriter(storeFile, 'create'), vectors: VectorWriter.create(dimensions) };
+}
+
 /**
  * Builds a new index generation from the corpus folders and makes it current.
- * The previous generation stays current and usable until the new one is
- * complete; unchanged files are copied from it without being read or embedded.
+ * The new generation starts as a copy of the previous one, and only what
+ * changed is removed, read and embedded; the previous generation stays current
+ * and untouched until the new one is complete.
  */
 export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
@@ -138,23 +136,23 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
   try {
     crashPoint('after-lock');
     const cleanedUp = removeLeftovers(opts.indexDir);
-    const previous = openPrevious(opts.indexDir, opts.embedder);
-    const previousFiles = new Map((previous?.manifest.files ?? []).map((f) => [f.source, f]));
-    const previousFormats = new Map((previous?.documents() ?? []).map((d) => [d.source, d.format]));
-
+    const previous = usablePrevious(opts.indexDir, opts.embedder);
     const files = scanCorpus(opts.dirs);
-    // Same folders, files, sizes and times: the current generation already is the answer.
     if (previous && corpusDifference(previous.manifest, files, opts.dirs) === null) {
-      const summary = unchangedSummary(previous, started);
-      previous.close();
-      return summary;
+      // Same folders, files, sizes and times: the current generation already is the answer.
+      return unchangedSummary(previous.manifest, started);
     }
+    const previousFiles = new Map((previous?.manifest.files ?? []).map((f) => [f.source, f]));
+
     const generation = newGenerationName();
     const dir = startGeneration(opts.indexDir, generation);
     opts.onEvent?.({ type: 'start', files: files.length, generation, cleanedUp });
+    const { store, vectors } = openWriters(dir, opts.embedder.identity.dimensions, previous);
+    const removeFromIndex = (source: string) => vectors.remove(store.removeDocument(source));
 
-    const store = new StoreWriter(path.join(dir, STORE_FILE));
-    const vectors = new VectorWriter(opts.embedder.identity.dimensions);
+    const scanned = new Set(files.map((f) => f.source));
+    for (const source of store.sources()) if (!scanned.has(source)) removeFromIndex(source);
+
     const outcomes: FileOutcome[] = [];
     const manifestFiles: ManifestFile[] = [];
     const firstEmbedding = { done: false };
@@ -165,37 +163,34 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
       let outcome: FileOutcome;
       let entry: ManifestFile;
       const sameStat = prev && prev.size === file.size && prev.mtimeMs === file.mtimeMs;
-      let hash = sameStat ? prev.contentHash : '';
-      let bytes: Buffer | undefined;
-      if (!sameStat) {
-        bytes = fs.readFileSync(file.absPath);
-        hash = sha256(bytes);
-      }
+      const bytes = sameStat ? undefined : fs.readFileSync(file.absPath);
+      const hash = bytes ? sha256(bytes) : prev!.contentHash;
       const base = { source: file.source, size: file.size, mtimeMs: file.mtimeMs, contentHash: hash };
-      if (previous && prev && prev.contentHash === hash) {
-        if (prev.status === 'indexed') {
-          const content = reuseDocument(previous, prev, previousFormats.get(file.source) ?? 'txt');
-          addToIndex(store, vectors, file.source, content);
-          outcome = { status: 'unchanged', source: file.source, passages: content.passages.length };
-        } else {
-          outcome = { status: 'rejected', source: file.source, code: prev.rejection?.code ?? 'failed', message: prev.rejection?.message ?? '' };
-        }
+      if (prev && prev.contentHash === hash) {
+        // Already in the copied store and vectors (or already known to be unusable).
+        outcome = prev.status === 'indexed'
+          ? { status: 'unchanged', source: file.source, passages: prev.passageCount }
+          : { status: 'rejected', source: file.source, code: prev.rejection?.code ?? 'failed', message: prev.rejection?.message ?? '' };
         entry = { ...prev, ...base };
-      } else if (file.size > opts.maxFileBytes) {
-        const mb = (opts.maxFileBytes / 1024 / 1024).toFixed(0);
-        outcome = { status: 'rejected', source: file.source, code: 'too-large', message: `文件太大（超过 ${mb} MB），请拆分后再放入` };
-        entry = { ...base, status: 'rejected', passageCount: 0, warnings: [], rejection: { code: outcome.code, message: outcome.message } };
       } else {
-        try {
-          const { content, warnings } = await readDocument(file, bytes ?? fs.readFileSync(file.absPath), opts.embedder, firstEmbedding);
-          addToIndex(store, vectors, file.source, content);
-          textChars += content.passages.reduce((n, p) => n + p.text.length, 0);
-          outcome = { status: 'indexed', source: file.source, passages: content.passages.length, bytes: file.size, warnings };
-          entry = { ...base, status: 'indexed', passageCount: content.passages.length, title: content.title, warnings };
-        } catch (e) {
-          const r = rejectionOf(file, e);
-          outcome = { status: 'rejected', source: file.source, ...r };
-          entry = { ...base, status: 'rejected', passageCount: 0, warnings: [], rejection: { code: r.code, message: r.message } };
+        removeFromIndex(file.source);
+        if (file.size > opts.maxFileBytes) {
+          const mb = (opts.maxFileBytes / 1024 / 1024).toFixed(0);
+          outcome = { status: 'rejected', source: file.source, code: 'too-large', message: `文件太大（超过 ${mb} MB），请拆分后再放入` };
+          entry = { ...base, status: 'rejected', passageCount: 0, warnings: [], rejection: { code: outcome.code, message: outcome.message } };
+        } else {
+          try {
+            const { content, warnings } = await readDocument(file, bytes ?? fs.readFileSync(file.absPath), opts.embedder, firstEmbedding);
+            const ids = store.addDocument({ source: file.source, title: content.title, format: content.format, pageCount: content.pageCount }, content.passages);
+            ids.forEach((id, k) => vectors.add(id, content.vectors[k]!));
+            textChars += content.passages.reduce((n, p) => n + p.text.length, 0);
+            outcome = { status: 'indexed', source: file.source, passages: content.passages.length, bytes: file.size, warnings };
+            entry = { ...base, status: 'indexed', passageCount: content.passages.length, title: content.title, warnings };
+          } catch (e) {
+            const r = rejectionOf(file, e);
+            outcome = { status: 'rejected', source: file.source, ...r };
+            entry = { ...base, status: 'rejected', passageCount: 0, warnings: [], rejection: { code: r.code, message: r.message } };
+          }
         }
       }
       outcomes.push(outcome);
@@ -203,17 +198,13 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
       opts.onEvent?.({ type: 'file', done: i + 1, total: files.length, outcome });
     }
 
-    previous?.close();
+    const passageCount = store.passageCount();
     store.close();
     const count = (s: FileOutcome['status']) => outcomes.filter((o) => o.status === s).length;
     if (count('indexed') + count('unchanged') === 0) {
       // Replacing a working index by an empty one would lose everything the bot can answer from.
       fs.rmSync(dir, { recursive: true, force: true });
-      throw new NothingIndexedError(
-        '没有任何文件可以收录，旧索引保持不变。',
-        `no usable file among ${files.length}`,
-        outcomes,
-      );
+      throw new NothingIndexedError('没有任何文件可以收录，旧索引保持不变。', `no usable file among ${files.length}`, outcomes);
     }
     vectors.write(path.join(dir, VECTORS_FILE));
     const manifest: Manifest = {
@@ -223,7 +214,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
       embedder: opts.embedder.identity,
       corpusDirs: opts.dirs.map((d) => path.resolve(d)),
       files: manifestFiles,
-      passageCount: vectors.count,
+      passageCount,
     };
     fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
     commitGeneration(opts.indexDir, generation);
@@ -235,7 +226,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
       indexed: count('indexed'),
       unchanged: count('unchanged'),
       rejected: count('rejected'),
-      passages: vectors.count,
+      passages: passageCount,
       textChars,
       seconds: (performance.now() - started) / 1000,
     };
@@ -244,25 +235,20 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
   }
 }
 
-function unchangedSummary(current: PassageIndex, started: number): IngestSummary {
-  const outcomes: FileOutcome[] = current.manifest.files.map((f) =>
+function unchangedSummary(manifest: Manifest, started: number): IngestSummary {
+  const outcomes: FileOutcome[] = manifest.files.map((f) =>
     f.status === 'indexed'
       ? { status: 'unchanged', source: f.source, passages: f.passageCount }
       : { status: 'rejected', source: f.source, code: f.rejection?.code ?? 'failed', message: f.rejection?.message ?? '' },
   );
   return {
-    generation: current.generation,
+    generation: manifest.generation,
     outcomes,
     indexed: 0,
     unchanged: outcomes.filter((o) => o.status === 'unchanged').length,
     rejected: outcomes.filter((o) => o.status === 'rejected').length,
-    passages: current.manifest.passageCount,
+    passages: manifest.passageCount,
     textChars: 0,
     seconds: (performance.now() - started) / 1000,
   };
-}
-
-function addToIndex(store: StoreWriter, vectors: VectorWriter, source: string, content: DocumentContent): void {
-  const ids = store.addDocument({ source, title: content.title, format: content.format, pageCount: content.pageCount }, content.passages, content.terms);
-  ids.forEach((id, k) => vectors.add(id, content.vectors[k]!));
 }

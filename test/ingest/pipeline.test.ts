@@ -87,6 +87,10 @@ describe('incremental re-ingest', () => {
     // Reused vectors still find their passages.
     const hits = await idx.vectorSearch(idx.passagesOf(SEEDS[0]!)[2]!.text, 1);
     expect(idx.passage(hits[0]!.passageId)!.source).toBe(SEEDS[0]);
+    // The replaced file's old vectors are gone: every vector hit is a live passage, and there are exactly as many.
+    const all = await idx.vectorSearch('义务教育均衡发展', idx.passageCount());
+    expect(all).toHaveLength(changed.passages);
+    expect(all.every((h) => idx.passage(h.passageId) !== undefined)).toBe(true);
     idx.close();
 
     fs.rmSync(path.join(corpus, SEEDS[2]!));
