@@ -72,12 +72,21 @@ function buildSynthetic(dir: string, megabytes: number): void {
   }
 }
 
+/** Throughput of a full ingest. */
 function report(label: string, bytes: number, r: Run): void {
   const mb = bytes / 1024 / 1024;
   console.log(
-    `${label.padEnd(28)} ${mb.toFixed(2).padStart(7)} MB  ${r.seconds.toFixed(2).padStart(7)} s  ` +
+    `${label.padEnd(32)} ${mb.toFixed(2).padStart(7)} MB  ${r.seconds.toFixed(2).padStart(7)} s  ` +
       `${(mb / r.seconds).toFixed(2).padStart(6)} MB/s  ${r.passages.toString().padStart(7)} passages  ` +
       `${(r.passages / r.seconds).toFixed(0).padStart(6)} passages/s  peak RSS ${r.maxRssMB.toFixed(0)} MB`,
+  );
+}
+
+/** A re-ingest: what counts is its wall time and how little it re-read. */
+function reportRerun(label: string, r: Run): void {
+  console.log(
+    `${label.padEnd(32)} ${r.seconds.toFixed(2).padStart(7)} s  re-read ${r.indexed}, kept ${r.unchanged} files, ` +
+      `${r.passages} passages in the index  peak RSS ${r.maxRssMB.toFixed(0)} MB`,
   );
 }
 
@@ -88,7 +97,7 @@ try {
   report('seeds (5 files)', seedBytes, seeds);
   console.log(`  passages per seed: ${seeds.perFile.map((f) => `${f.source.slice(0, 3)}=${f.passages}`).join(', ')}`);
   const seedsAgain = ingest(path.join(work, 'index-seeds'), seedsDir);
-  report('seeds, unchanged re-ingest', seedBytes, seedsAgain);
+  reportRerun('seeds, unchanged re-ingest', seedsAgain);
 
   const synthetic = path.join(work, 'synthetic');
   buildSynthetic(synthetic, SYNTHETIC_MB);
@@ -96,12 +105,11 @@ try {
   const syn = ingest(path.join(work, 'index-synthetic'), synthetic);
   report(`synthetic (${fs.readdirSync(synthetic).length} files)`, synBytes, syn);
   const synAgain = ingest(path.join(work, 'index-synthetic'), synthetic);
-  report('synthetic, unchanged re-ingest', synBytes, synAgain);
+  reportRerun('synthetic, unchanged re-ingest', synAgain);
   const first = path.join(synthetic, fs.readdirSync(synthetic).sort()[0]!);
   fs.appendFileSync(first, '\n附则：本汇编自印发之日起施行。\n');
   const synOne = ingest(path.join(work, 'index-synthetic'), synthetic);
-  report('synthetic, 1 file changed', synBytes, synOne);
-  console.log(`  (1 file re-read and re-embedded: ${synOne.indexed}; copied from the previous index: ${synOne.unchanged})`);
+  reportRerun('synthetic, 1 file changed', synOne);
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }
