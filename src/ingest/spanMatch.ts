@@ -13,27 +13,25 @@ export function normalizeForMatch(text: string): string {
 }
 
 /**
- * Longest prefix or suffix of `span` (in characters) that occurs in
- * `passageText`: a span cut by a passage boundary leaves its head at the end
- * of one passage and its tail at the start of the next.
+ * Share of `span` (in characters) whose longest contiguous run occurs in
+ * `passageText`: a span cut by a passage boundary leaves most of itself in
+ * one passage.
  */
 export function spanCoverage(passageText: string, span: string): number {
   const hay = normalizeForMatch(passageText);
   const needle = [...normalizeForMatch(span)];
   if (needle.length === 0) return 0;
-  if (hay.includes(needle.join(''))) return 1;
-  let best = 0;
-  for (let len = needle.length - 1; len > best; len--) {
-    const head = needle.slice(0, len).join('');
-    const tail = needle.slice(needle.length - len).join('');
-    if (hay.includes(head) || hay.includes(tail)) best = len;
+  for (let len = needle.length; len > 0; len--) {
+    for (let start = 0; start + len <= needle.length; start++) {
+      if (hay.includes(needle.slice(start, start + len).join(''))) return len / needle.length;
+    }
   }
-  return best / needle.length;
+  return 0;
 }
 
 /**
  * True when the passage contains the span, or at least PARTIAL_SPAN_SHARE of
- * it as one contiguous run (its head or its tail).
+ * it as one contiguous run.
  */
 export function spanHit(passageText: string, span: string, minShare = PARTIAL_SPAN_SHARE): boolean {
   return spanCoverage(passageText, span) >= minShare;

@@ -268,9 +268,12 @@ describe('spanHit', () => {
     expect(spanCoverage('前文一二三四五六七', span)).toBeCloseTo(0.7);
   });
 
-  it('does not accept a middle piece or scattered characters', () => {
-    expect(spanHit('二三四五六七八九', '一二三四五六七八九十')).toBe(false);
-    expect(spanHit('一二三四五 六七八九十', '一二三四五六七八九十')).toBe(true);
+  it('accepts any contiguous run of 80% (the eval rule), but not a shorter run or scattered characters', () => {
+    const span = '一二三四五六七八九十';
+    expect(spanHit('二三四五六七八九', span)).toBe(true);
+    expect(spanHit('二三四五六七八', span)).toBe(false);
+    expect(spanHit('一三五七九二四六八十', span)).toBe(false);
+    expect(spanHit('一二三四五 六七八九十', span)).toBe(true);
     expect(spanHit('任意文本', '')).toBe(false);
   });
 });
