@@ -1,0 +1,67 @@
+import { normalizeForSearch } from './segment.js';
+import type { PassageIndex } from './reader.js';
+
+/**
+ * Corpus statistics the reranker needs, held in memory for one generation:
+ * each passage's search-normalised text and context, and document
+ * frequencies of arbitrary substrings (questions use words the segmenter may
+ * cut differently from the documents, so substring counts are the robust IDF).
+ */
+export class TermStats {
+  private readonly texts: string[];
+  private readonly byId = new Map<number, { text: string; context: string }>();
+  private readonly dfCache = new Map<string, number>();
+
+  constructor(index: PassageIndex) {
+    const scopes = new Map<string, string[]>();
+    const passages = index.documents().flatMap((d) => index.passagesOf(d.source));
+    for (const p of passages) {
+      const key = `${p.source}\u0000${p.sectionPath[0] ?? ''}`;
+      const list = scopes.get(key) ?? [];
+      list.push(normalizeForSearch(p.text));
+      scopes.set(key, list);
+    }
+    this.texts = passages.map((p) => normalizeForSearch(p.text));
+    passages.forEach((p, i) => {
+      const scope = scopes.get(`${p.source}\u0000${p.sectionPath[0] ?? ''}`) ?? [];
+      // The first passage of a top-level section usually names its school or county, and the
+      // passage before one often names what it is about ("形成调研报告如下"). Only what comes
+      // before counts: a title line must not borrow the words of the paragraph under it.
+      const intro = p.sectionPath.length > 0 ? (scope[0] ?? '').slice(0, 200) : '';
+      const prev = passages[i - 1]?.source === p.source ? passages[i - 1]!.text.slice(-150) : '';
+      this.byId.set(p.id, {
+        text: this.texts[i]!,
+        context: normalizeForSearch([p.title, ...p.sectionPath, intro === this.texts[i] ? '' : intro, prev].join(' ')),
+      });
+    });
+  }
+
+  get passageCount(): number {
+    return this.texts.length;
+  }
+
+  /** Passages whose text contains the term. */
+  df(term: string): number {
+    let n = this.dfCache.get(term);
+    if (n === undefined) {
+      n = 0;
+      for (const t of this.texts) if (t.includes(term)) n++;
+      this.dfCache.set(term, n);
+    }
+    return n;
+  }
+
+  /**
+   * Smoothed inverse document frequency. A term no passage contains gets the
+   * highest weight: a question about something the documents never mention
+   * must not look covered.
+   */
+  idf(term: string): number {
+    const df = this.df(term);
+    return Math.log(1 + (this.texts.length - df + 0.5) / (df + 0.5));
+  }
+
+  passage(id: number): { text: string; context: string } | undefined {
+    return this.byId.get(id);
+  }
+}
