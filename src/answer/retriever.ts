@@ -59,7 +59,7 @@ export class LangChainPassageRetriever extends BaseRetriever {
     super();
   }
 
-  async _getRelevantDocuments(query: string): Promise<Document[]> {
+  override async _getRelevantDocuments(query: string): Promise<Document[]> {
     return (await this.retriever.retrieve(query, this.k)).map(
       (r) =>
         new Document({
