@@ -88,6 +88,7 @@ export const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   带头人: ['学科带头人'],
   骨干: ['骨干教师'],
   跟踪: ['监测', '督查'],
+  下乡: ['农村', '乡村'],
   检查: ['督查', '督导'],
   // How thresholds are asked vs written: 最少/至少 ↔ 不低于/不少于/以上, 最多 ↔ 不超过/以内.
   最少: ['不低于', '不少于', '以上'],
@@ -104,6 +105,7 @@ export const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
 const QUESTION_WORDS = [
   '什么', '多少', '多大', '多长', '多久', '几个', '几项', '几年', '哪些', '哪个', '哪项', '哪里', '哪儿', '怎么样', '怎么', '怎样',
   '如何', '是否', '有没有', '能不能', '可不可以', '为什么', '为何', '吗', '呢', '吧', '啊', '请问', '一下', '具体', '到底',
+  '一共', '总共', '共计', '总计', '大概', '大约',
 ];
 
 /** The question's own words for search: NFKC, lower case, quantities in digits, question words and punctuation dropped. */

@@ -79,12 +79,12 @@ export function bestWindowShare(text: string, concepts: readonly WeightedConcept
  */
 export function rerank(
   candidates: readonly Candidate[],
-  concepts: readonly (readonly string[])[],
+  concepts: readonly { forms: readonly string[] }[],
   idf: (term: string) => number,
   weights: RerankWeights = DEFAULT_WEIGHTS,
 ): Scored[] {
   // A concept weighs as its most common form: 孩子 matched by 学生 must not count as a rare word.
-  const weighted: WeightedConcept[] = concepts.map((forms) => ({ forms, w: Math.min(...forms.map(idf)) }));
+  const weighted: WeightedConcept[] = concepts.map(({ forms }) => ({ forms, w: Math.min(...forms.map(idf)) }));
   const total = weighted.reduce((s, x) => s + x.w, 0);
   if (total === 0) return candidates.map((c) => ({ id: c.id, score: 0, coverage: 0, focusCoverage: 0, contextCoverage: 0 }));
   const has = (text: string, forms: readonly string[]) => forms.some((f) => text.includes(f));

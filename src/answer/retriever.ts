@@ -27,7 +27,7 @@ const PER_RETRIEVER = 50;
  * candidate covers (see rerank.ts). Holds the generation's term statistics.
  */
 export class PassageRetriever {
-  private readonly stats: TermStats;
+  readonly stats: TermStats;
 
   constructor(readonly index: PassageIndex) {
     this.stats = new TermStats(index);

@@ -34,3 +34,16 @@ export function segmentWords(text: string): string[] {
   }
   return out;
 }
+
+/** A word of a sentence with its jieba part-of-speech tag (n noun, v verb, p preposition, d adverb …). */
+export interface TaggedWord {
+  word: string;
+  tag: string;
+}
+
+/** Precise-mode segmentation with part-of-speech tags, of search-normalised text. */
+export function tagWords(text: string): TaggedWord[] {
+  return segmenter()
+    .tag(normalizeForSearch(text), true)
+    .filter((t) => t.word.trim() !== '');
+}

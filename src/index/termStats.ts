@@ -1,6 +1,15 @@
 import { normalizeForSearch } from './segment.js';
 import type { PassageIndex } from './reader.js';
 
+/** A passage's searchable text and its surroundings, search-normalised. */
+export interface PassageTerms {
+  text: string;
+  /** Document title and section path. */
+  heading: string;
+  /** Heading plus the section intro and the end of the previous passage. */
+  context: string;
+}
+
 /**
  * Corpus statistics the reranker needs, held in memory for one generation:
  * each passage's search-normalised text and context, and document
@@ -9,7 +18,7 @@ import type { PassageIndex } from './reader.js';
  */
 export class TermStats {
   private readonly texts: string[];
-  private readonly byId = new Map<number, { text: string; context: string }>();
+  private readonly byId = new Map<number, PassageTerms>();
   private readonly dfCache = new Map<string, number>();
 
   constructor(index: PassageIndex) {
@@ -31,6 +40,7 @@ export class TermStats {
       const prev = passages[i - 1]?.source === p.source ? passages[i - 1]!.text.slice(-150) : '';
       this.byId.set(p.id, {
         text: this.texts[i]!,
+        heading: normalizeForSearch([p.title, ...p.sectionPath].join(' ')),
         context: normalizeForSearch([p.title, ...p.sectionPath, intro === this.texts[i] ? '' : intro, prev].join(' ')),
       });
     });
@@ -61,7 +71,7 @@ export class TermStats {
     return Math.log(1 + (this.texts.length - df + 0.5) / (df + 0.5));
   }
 
-  passage(id: number): { text: string; context: string } | undefined {
+  passage(id: number): PassageTerms | undefined {
     return this.byId.get(id);
   }
 }
