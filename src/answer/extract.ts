@@ -35,9 +35,15 @@ function sentenceScore(sentence: string, concepts: readonly Concept[], weight: r
  * loses ties to content), then neighbours while they add a concept, talk
  * about the question nearly as much, or continue a heading or a "…如下：".
  */
-export function selectSentences(text: string, concepts: readonly Concept[], idf: (t: string) => number): string[] {
+export interface Quote {
+  sentences: string[];
+  /** Indexes of the question's concepts the quote contains. */
+  covered: Set<number>;
+}
+
+export function selectSentences(text: string, concepts: readonly Concept[], idf: (t: string) => number): Quote {
   const sentences = sentencesOf(text);
-  if (sentences.length === 0) return [];
+  if (sentences.length === 0) return { sentences: [], covered: new Set() };
   const weight = concepts.map((c) => Math.min(...c.forms.map(idf)));
   const scored = sentences.map((s) => sentenceScore(s, concepts, weight));
   const rank = (i: number) => scored[i]!.score - (isHeadingLike(sentences[i]!) ? 0.01 : 0);
@@ -66,5 +72,5 @@ export function selectSentences(text: string, concepts: readonly Concept[], idf:
     const related = scored[i]!.score >= 0.6 * scored[best]!.score && scored[best]!.score > 0;
     if (adds || related) add(i);
   }
-  return [...chosen].sort((a, b) => a - b).map((i) => sentences[i]!);
+  return { sentences: [...chosen].sort((a, b) => a - b).map((i) => sentences[i]!), covered: have };
 }

@@ -27,18 +27,26 @@ export class ExtractiveAnswerer implements Answerer {
   constructor(private readonly retriever: PassageRetriever) {}
 
   async answer(question: string): Promise<Answer> {
-    const retrieved = await this.retriever.retrieve(question, 10);
+    return this.answerFrom(question, await this.retriever.retrieve(question, 10));
+  }
+
+  /** Answers from passages already retrieved for the question (the eval harness records them too). */
+  answerFrom(question: string, retrieved: readonly Retrieved[]): Answer {
     const concepts = questionConcepts(question);
     const answering = retrieved.slice(0, ANSWER_DEPTH).filter((r) => this.answers(r, concepts));
     const first = answering[0];
     if (!first) return this.refusal(retrieved);
 
-    const chosen = [first];
-    const second = answering[1];
-    if (second && second.score >= SECOND_QUOTE_SHARE * first.score) chosen.push(second);
     const idf = (t: string) => this.retriever.stats.idf(t);
-    const quotes = chosen.map((r, i) => `“${selectSentences(r.passage.text, concepts, idf).join('')}”[${i + 1}]`);
-    const citations = chosen.map(citationOf);
+    const chosen = [{ r: first, quote: selectSentences(first.passage.text, concepts, idf) }];
+    const second = answering[1];
+    if (second && second.score >= SECOND_QUOTE_SHARE * first.score) {
+      // A second source is quoted only when it says something the first quote does not.
+      const quote = selectSentences(second.passage.text, concepts, idf);
+      if ([...quote.covered].some((k) => !chosen[0]!.quote.covered.has(k))) chosen.push({ r: second, quote });
+    }
+    const quotes = chosen.map(({ quote }, i) => `“${quote.sentences.join('')}”[${i + 1}]`);
+    const citations = chosen.map(({ r }) => citationOf(r));
     const text = ['根据文件原文：', ...quotes, '', '出处：', ...citations.map((c, i) => formatCitation(i + 1, c))].join('\n');
     return { text, citations, refused: false, suggestions: [] };
   }

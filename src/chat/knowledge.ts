@@ -1,0 +1,42 @@
+import { ExtractiveAnswerer } from '../answer/extractive.js';
+import { PassageRetriever } from '../answer/retriever.js';
+import type { IdentifiedEmbeddings } from '../index/embedder.js';
+import { currentGeneration } from '../index/generations.js';
+import { PassageIndex } from '../index/reader.js';
+import type { KnowledgeBase } from './engine.js';
+
+/** Opens the answering stack over one index generation. */
+export function openKnowledgeBase(index: PassageIndex): KnowledgeBase {
+  const answerer = new ExtractiveAnswerer(new PassageRetriever(index));
+  return { answerer, documents: () => index.documents(), passage: (id) => index.passage(id) };
+}
+
+/** How long a replaced generation stays open for answers already under way. */
+const RETIRE_AFTER_MS = 60_000;
+
+/**
+ * The knowledge base of whatever generation is current: a finished re-index
+ * is picked up at the next question, and the old generation is closed only
+ * after answers that were using it have had time to finish.
+ */
+export class LiveKnowledge {
+  private current?: { generation: string; index: PassageIndex; kb: KnowledgeBase };
+
+  constructor(private readonly indexDir: string, private readonly embedder: IdentifiedEmbeddings) {}
+
+  get(): KnowledgeBase {
+    const generation = currentGeneration(this.indexDir);
+    if (!this.current || (generation !== null && generation !== this.current.generation)) {
+      const index = PassageIndex.open(this.indexDir, this.embedder);
+      const previous = this.current;
+      this.current = { generation: index.generation, index, kb: openKnowledgeBase(index) };
+      if (previous) setTimeout(() => previous.index.close(), RETIRE_AFTER_MS).unref();
+    }
+    return this.current.kb;
+  }
+
+  close(): void {
+    this.current?.index.close();
+    this.current = undefined;
+  }
+}

@@ -1,0 +1,29 @@
+/** Everything the chat says that is not quoted from a document. */
+export const EXAMPLE_QUESTIONS = [
+  '小学每百名学生拥有县级以上骨干教师数要达到多少？',
+  '初中生均体育运动场馆面积要达到多少？',
+  '优质均衡的差异系数标准是多少？',
+];
+
+export const WELCOME = [
+  '您好！我是「均衡」，帮您查阅义务教育均衡发展的政策文件。',
+  '直接输入问题即可，我会引用文件原文并注明出处（文件 · 章节 · 页码）；文件里没有的，我会如实告诉您。',
+  '',
+  '可以这样问：',
+  ...EXAMPLE_QUESTIONS.map((q) => `· ${q}`),
+].join('\n');
+
+export const HELP = [
+  '使用说明：',
+  '· 直接输入问题，例如“学校的培训经费最少要占公用经费的多少？”',
+  '· /sources 查看已收录的文件',
+  '· /help 显示本说明',
+  '回答只引用文件原文；每段引文后的 [1][2] 对应下面列出的出处，点“查看原文”可看完整段落。',
+].join('\n');
+
+export const EMPTY_QUESTION = '请输入您的问题，例如：“初中生均体育运动场馆面积要达到多少？”';
+export const MAX_QUESTION_CHARS = 300;
+export const TOO_LONG = `问题太长了，请精简到 ${MAX_QUESTION_CHARS} 字以内，一次问一件事。`;
+export const UNKNOWN_COMMAND = '没有这个命令。输入 /help 查看可用的命令，或直接输入问题。';
+export const PASSAGE_GONE = '这段原文已不在当前索引中（文件可能已更新），请重新提问。';
+export const NO_DOCUMENTS = '还没有收录任何文件。';

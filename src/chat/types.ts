@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** A button under a reply: `action` comes back as input when it is pressed. */
+export interface Button {
+  label: string;
+  action: string;
+}
+
+/** One message from the bot. Text is plain; adapters escape and format it for their transport. */
+export interface Reply {
+  text: string;
+  /** Rows of buttons. */
+  buttons?: Button[][];
+}
+
+/** What a user sends: typed text, or the action of a button they pressed. */
+export const ChatInputSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string() }),
+  z.object({ kind: z.literal('action'), action: z.string().max(64) }),
+]);
+export type ChatInput = z.infer<typeof ChatInputSchema>;
