@@ -1,7 +1,7 @@
 import type { PassageRetriever, Retrieved } from './retriever.js';
 import { formatCitation, sectionLabel } from './citation.js';
 import { selectSentences } from './extract.js';
-import { answerability, canAnswer } from './relevance.js';
+import { answerability, askedUnits, canAnswer } from './relevance.js';
 import { questionConcepts, type Concept } from './terms.js';
 import type { Answer, Answerer, Citation, Suggestion } from './types.js';
 
@@ -33,7 +33,7 @@ export class ExtractiveAnswerer implements Answerer {
   /** Answers from passages already retrieved for the question (the eval harness records them too). */
   answerFrom(question: string, retrieved: readonly Retrieved[]): Answer {
     const concepts = questionConcepts(question);
-    const answering = retrieved.slice(0, ANSWER_DEPTH).filter((r) => this.answers(r, concepts));
+    const answering = retrieved.slice(0, ANSWER_DEPTH).filter((r) => this.answers(question, r, concepts));
     const first = answering[0];
     if (!first) return this.refusal(retrieved);
 
@@ -51,11 +51,11 @@ export class ExtractiveAnswerer implements Answerer {
     return { text, citations, refused: false, suggestions: [] };
   }
 
-  private answers(r: Retrieved, concepts: readonly Concept[]): boolean {
+  private answers(question: string, r: Retrieved, concepts: readonly Concept[]): boolean {
     const stats = this.retriever.stats;
     const terms = stats.passage(r.passage.id);
     if (!terms) return false;
-    return canAnswer(answerability(concepts, terms, (t) => stats.idf(t), (t) => stats.df(t)), r);
+    return canAnswer(answerability(concepts, terms, (t) => stats.idf(t), askedUnits(question)), r);
   }
 
   private refusal(retrieved: readonly Retrieved[]): Answer {

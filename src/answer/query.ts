@@ -99,13 +99,21 @@ export const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   上限: ['不超过', '以内'],
   下限: ['不低于', '不少于'],
   比例: ['%', '比率'],
+  睡觉: ['睡眠'],
+  卖地: ['土地出让'],
+  通车: ['交通'],
+  每个月: ['每月'],
+  一个班: ['每班', '班额'],
+  住校: ['寄宿'],
+  新老师: ['新教师', '新入职'],
+  新来: ['新入职', '新教师'],
 };
 
 /** Words that ask rather than say: they never appear in the answer passage. */
 const QUESTION_WORDS = [
   '什么', '多少', '多大', '多长', '多久', '几个', '几项', '几年', '哪些', '哪个', '哪项', '哪里', '哪儿', '怎么样', '怎么', '怎样',
   '如何', '是否', '有没有', '能不能', '可不可以', '为什么', '为何', '吗', '呢', '吧', '啊', '请问', '一下', '具体', '到底',
-  '一共', '总共', '共计', '总计', '大概', '大约',
+  '一共', '总共', '共计', '总计', '大概', '大约', '啥', '咋', '几', '哪',
 ];
 
 /** The question's own words for search: NFKC, lower case, quantities in digits, question words and punctuation dropped. */
