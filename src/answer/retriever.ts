@@ -5,7 +5,7 @@ import type { PassageIndex } from '../index/reader.js';
 import type { StoredPassage } from '../index/store.js';
 import { TermStats } from '../index/termStats.js';
 import { searchQuery } from './query.js';
-import { rerank, type Scored } from './rerank.js';
+import { DEFAULT_WEIGHTS, rerank, type RerankWeights, type Scored } from './rerank.js';
 import { questionConcepts } from './terms.js';
 
 /** A passage retrieved for a question, with the scores the answerer's relevance bar reads. */
@@ -29,7 +29,7 @@ const PER_RETRIEVER = 50;
 export class PassageRetriever {
   readonly stats: TermStats;
 
-  constructor(readonly index: PassageIndex) {
+  constructor(readonly index: PassageIndex, private readonly weights: RerankWeights = DEFAULT_WEIGHTS) {
     this.stats = new TermStats(index);
   }
 
@@ -41,9 +41,9 @@ export class PassageRetriever {
     const fused = reciprocalRankFusion([keyword, vector]).slice(0, CANDIDATES);
     const candidates = fused.flatMap((f, i) => {
       const p = this.stats.passage(f.id);
-      return p ? [{ id: f.id, text: p.text, context: p.context, fusedRank: i }] : [];
+      return p ? [{ id: f.id, text: p.text, heading: p.heading, context: p.context, fusedRank: i }] : [];
     });
-    const ranked: Scored[] = rerank(candidates, questionConcepts(question), (t) => this.stats.idf(t));
+    const ranked: Scored[] = rerank(candidates, questionConcepts(question), (t) => this.stats.idf(t), this.weights);
     return ranked.slice(0, limit).flatMap((r) => {
       const passage = this.index.passage(r.id);
       return passage ? [{ passage, ...r }] : [];

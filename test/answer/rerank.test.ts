@@ -15,7 +15,7 @@ describe('bestWindowShare', () => {
 });
 
 describe('rerank', () => {
-  const cand = (id: number, text: string, context = '', fusedRank = 0): Candidate => ({ id, text, context, fusedRank });
+  const cand = (id: number, text: string, context = '', fusedRank = 0, heading = ''): Candidate => ({ id, text, heading, context, fusedRank });
 
   it('puts the passage holding the whole question first, whatever its fused rank', () => {
     const out = rerank([cand(1, '学生经费标准。', '', 0), cand(2, '每600名学生配备1名校医。', '', 9)], concepts, idf);
@@ -28,6 +28,12 @@ describe('rerank', () => {
     expect(withContext!.id).toBe(1);
     expect(withContext!.contextCoverage).toBeCloseTo(6 / 8);
     expect(without!.contextCoverage).toBe(0);
+  });
+
+  it('credits the title or section path more than the previous passage', () => {
+    const [fromHeading, fromNeighbour] = rerank([cand(1, '配备1名。', '校医 学生', 0, '校医 学生'), cand(2, '配备1名。', '校医 学生', 0, '')], concepts, idf);
+    expect(fromHeading!.id).toBe(1);
+    expect(fromHeading!.score).toBeGreaterThan(fromNeighbour!.score);
   });
 
   it('never credits a concept twice for two of its forms', () => {
