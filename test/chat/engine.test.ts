@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatEngine } from '../../src/chat/engine.js';
+import { LiveKnowledge } from '../../src/chat/knowledge.js';
+import * as T from '../../src/chat/texts.js';
+import type { Reply } from '../../src/chat/types.js';
+import { runIngest } from '../../src/ingest/pipeline.js';
+import { LocalHashEmbeddings } from '../../src/index/embedder.js';
+import { corpusOfSeeds, SEEDS, seedsDir, tempDir } from '../ingest/pipelineFixture.js';
+
+const embedder = new LocalHashEmbeddings();
+const corpus = corpusOfSeeds(SEEDS.slice(0, 4));
+const indexDir = tempDir('chat-index');
+const knowledge = new LiveKnowledge(indexDir, embedder);
+const engine = new ChatEngine(() => knowledge.get());
+const say = (text: string) => engine.handle('u1', { kind: 'text', text });
+const press = (action: string) => engine.handle('u1', { kind: 'action', action });
+const buttons = (r: Reply[]) => r.flatMap((x) => x.buttons?.flat() ?? []);
+
+beforeAll(async () => {
+  await runIngest({ dirs: [corpus], indexDir, embedder, maxFileBytes: 1e8 });
+});
+afterAll(() => {
+  knowledge.close();
+  for (const d of [corpus, indexDir]) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('ChatEngine', () => {
+  it('greets on /start with tappable example questions, and explains itself on /help', async () => {
+    const start = await say('/start');
+    expect(start[0]!.text).toContain('均衡');
+    expect(buttons(start).map((b) => b.label)).toEqual(T.EXAMPLE_QUESTIONS);
+    expect((await say('/help'))[0]!.text).toContain('/sources');
+  });
+
+  it('answers a question with a quote, its citation, and a 查看原文 button showing the whole passage', async () => {
+    const [reply] = await say('调研报告里初中的师生比是多少？');
+    expect(reply!.text).toMatch(/根据文件原文：\n“[^”]*1:11\.58[^”]*”\[1\]/u);
+    expect(reply!.text).toMatch(/出处：\n\[1\] 《.+》/u);
+    const view = buttons([reply!]).find((b) => b.label === '查看原文 [1]');
+    expect(view).toBeDefined();
+    const [full] = await press(view!.action);
+    expect(full!.text).toContain('39269');
+    expect(full!.text.split('\n\n')[0]).toMatch(/^《.+》/u);
+  });
+
+  it('says plainly when the documents do not answer, with buttons to the closest sections', async () => {
+    const [reply] = await say('学校要按多少名学生配一名校医？');
+    expect(reply!.text).toContain('文件里没有找到能回答这个问题的内容');
+    expect(buttons([reply!]).every((b) => b.label.startsWith('看看：') && b.action.startsWith('show:'))).toBe(true);
+  });
+
+  it('lists the indexed documents with their passage counts on /sources', async () => {
+    const [reply] = await say('/sources');
+    expect(reply!.text).toMatch(/^已收录 4 个文件，共 \d+ 段：/u);
+    for (const s of SEEDS.slice(0, 4)) expect(reply!.text).toContain(s);
+  });
+
+  it('handles empty, over-long and unknown input with a Chinese hint', async () => {
+    expect((await say('   '))[0]!.text).toBe(T.EMPTY_QUESTION);
+    expect((await say('问'.repeat(T.MAX_QUESTION_CHARS + 1)))[0]!.text).toBe(T.TOO_LONG);
+    expect((await say('/frobnicate'))[0]!.text).toBe(T.UNKNOWN_COMMAND);
+    expect((await press('show:99999999'))[0]!.text).toBe(T.PASSAGE_GONE);
+  });
+
+  it('answers an example question pressed on /start', async () => {
+    const [reply] = await press('ask:1');
+    expect(reply!.text.length).toBeGreaterThan(10);
+  });
+
+  it('picks up a finished re-index at the next message', async () => {
+    fs.copyFileSync(path.join(seedsDir, SEEDS[4]!), path.join(corpus, SEEDS[4]!));
+    await runIngest({ dirs: [corpus], indexDir, embedder, maxFileBytes: 1e8 });
+    expect((await say('/sources'))[0]!.text).toMatch(/^已收录 5 个文件/u);
+    const [reply] = await say('英阿瓦提小学校园和校舍面积有多大？');
+    expect(reply!.text).toContain('20240');
+  });
+});
