@@ -1,5 +1,5 @@
 import type { PassageRetriever, Retrieved } from './retriever.js';
-import { formatCitation, sectionLabel } from './citation.js';
+import { formatCitation, quotedSectionPath, sectionLabel, sectionWithinDocument } from './citation.js';
 import { selectSentences } from './extract.js';
 import { answerability, askedUnits, canAnswer } from './relevance.js';
 import { questionConcepts, type Concept } from './terms.js';
@@ -12,9 +12,10 @@ const SECOND_QUOTE_SHARE = 0.9;
 
 export const REFUSAL = '文件里没有找到能回答这个问题的内容。';
 
-function citationOf(r: Retrieved): Citation {
+function citationOf(r: Retrieved, quote: string): Citation {
   const p = r.passage;
-  return { passageId: p.id, source: p.source, title: p.title, sectionPath: p.sectionPath, page: p.page, pageEnd: p.pageEnd, text: p.text };
+  const sectionPath = quotedSectionPath(p.sectionPath, quote);
+  return { passageId: p.id, source: p.source, title: p.title, sectionPath, page: p.page, pageEnd: p.pageEnd, text: p.text };
 }
 
 /**
@@ -46,7 +47,7 @@ export class ExtractiveAnswerer implements Answerer {
       if ([...quote.covered].some((k) => !chosen[0]!.quote.covered.has(k))) chosen.push({ r: second, quote });
     }
     const quotes = chosen.map(({ quote }, i) => `“${quote.sentences.join('')}”[${i + 1}]`);
-    const citations = chosen.map(({ r }) => citationOf(r));
+    const citations = chosen.map(({ r, quote }) => citationOf(r, quote.sentences.join('')));
     const text = ['根据文件原文：', ...quotes, '', '出处：', ...citations.map((c, i) => formatCitation(i + 1, c))].join('\n');
     return { text, citations, refused: false, suggestions: [] };
   }
@@ -71,7 +72,10 @@ export class ExtractiveAnswerer implements Answerer {
     const lines = [`${REFUSAL}可以换个说法再问，或确认相关文件已经放进语料库。`];
     if (suggestions.length > 0) {
       lines.push('', '下面这些章节比较接近，可以看看：');
-      for (const s of suggestions) lines.push(`· 《${s.title}》${s.sectionPath.length ? ` · ${sectionLabel(s.sectionPath)}` : ''}`);
+      for (const s of suggestions) {
+        const section = sectionLabel(sectionWithinDocument(s.title, s.sectionPath));
+        lines.push(`· 《${s.title}》${section ? ` · ${section}` : ''}`);
+      }
     }
     return { text: lines.join('\n'), citations: [], refused: true, suggestions };
   }

@@ -41,7 +41,7 @@ export class PassageRetriever {
     const fused = reciprocalRankFusion([keyword, vector]).slice(0, CANDIDATES);
     const candidates = fused.flatMap((f, i) => {
       const p = this.stats.passage(f.id);
-      return p ? [{ id: f.id, text: p.text, heading: p.heading, context: p.context, fusedRank: i }] : [];
+      return p ? [{ id: f.id, text: p.text, heading: p.heading, section: p.section, context: p.context, fusedRank: i }] : [];
     });
     const ranked: Scored[] = rerank(candidates, questionConcepts(question), (t) => this.stats.idf(t), this.weights);
     return ranked.slice(0, limit).flatMap((r) => {

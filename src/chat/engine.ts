@@ -1,4 +1,4 @@
-import { formatCitation, sectionLabel } from '../answer/citation.js';
+import { formatCitation, sectionLabel, sectionWithinDocument } from '../answer/citation.js';
 import type { Answerer } from '../answer/types.js';
 import type { IndexedDocument, StoredPassage } from '../index/store.js';
 import * as T from './texts.js';
@@ -29,6 +29,8 @@ export class ChatEngine {
     const text = input.text.trim();
     if (!text) return [{ text: T.EMPTY_QUESTION }];
     if (text.startsWith('/')) return this.command(kb, text);
+    // Digits or punctuation alone ("3", "？？") are not a question: search would still find something.
+    if (!/[\p{L}]/u.test(text)) return [{ text: T.NOT_A_QUESTION }];
     if ([...text].length > T.MAX_QUESTION_CHARS) return [{ text: T.TOO_LONG }];
     return [await this.ask(kb, text)];
   }
@@ -62,7 +64,9 @@ export class ChatEngine {
   private async ask(kb: KnowledgeBase, question: string): Promise<Reply> {
     const answer = await kb.answerer.answer(question);
     const buttons: Button[][] = answer.refused
-      ? answer.suggestions.map((s) => [{ label: `看看：${sectionLabel(s.sectionPath) || s.title}`.slice(0, 40), action: `${SHOW}${s.passageId}` }])
+      ? answer.suggestions.map((s) => [
+          { label: `看看：${sectionLabel(sectionWithinDocument(s.title, s.sectionPath)) || s.title}`.slice(0, 40), action: `${SHOW}${s.passageId}` },
+        ])
       : [answer.citations.map((c, i) => ({ label: `查看原文 [${i + 1}]`, action: `${SHOW}${c.passageId}` }))];
     return { text: answer.text, buttons: buttons.length > 0 && buttons[0]!.length > 0 ? buttons : undefined };
   }

@@ -2,7 +2,7 @@
 export const EXAMPLE_QUESTIONS = [
   '小学每百名学生拥有县级以上骨干教师数要达到多少？',
   '初中生均体育运动场馆面积要达到多少？',
-  '优质均衡的差异系数标准是多少？',
+  '优质均衡对校际差异系数有什么要求？',
 ];
 
 export const WELCOME = [
@@ -24,6 +24,8 @@ export const HELP = [
 export const EMPTY_QUESTION = '请输入您的问题，例如：“初中生均体育运动场馆面积要达到多少？”';
 export const MAX_QUESTION_CHARS = 300;
 export const TOO_LONG = `问题太长了，请精简到 ${MAX_QUESTION_CHARS} 字以内，一次问一件事。`;
+export const NOT_A_QUESTION = '请用文字输入问题，例如：“小学生均教学仪器设备值要达到多少？”';
+export const NO_SUCH_CHOICE = '没有这个编号的选项，请看上面列出的编号，或直接输入问题。';
 export const UNKNOWN_COMMAND = '没有这个命令。输入 /help 查看可用的命令，或直接输入问题。';
 export const PASSAGE_GONE = '这段原文已不在当前索引中（文件可能已更新），请重新提问。';
 export const NO_DOCUMENTS = '还没有收录任何文件。';

@@ -1,5 +1,6 @@
 import readline from 'node:readline';
 import type { ChatEngine } from '../chat/engine.js';
+import { NO_SUCH_CHOICE } from '../chat/texts.js';
 import type { Button, ChatInput, Reply } from '../chat/types.js';
 
 /**
@@ -23,6 +24,11 @@ export async function runTerminalChat(engine: ChatEngine, input: NodeJS.Readable
     if (line === '/quit' || line === '/exit' || line === '退出') break;
     const n = /^\d{1,2}$/u.test(line) ? Number(line) : NaN;
     const chosen = choices[n - 1];
+    if (!Number.isNaN(n) && !chosen) {
+      output.write(`${NO_SUCH_CHOICE}\n\n`);
+      rl.prompt();
+      continue;
+    }
     const msg: ChatInput = chosen ? { kind: 'action', action: chosen.action } : { kind: 'text', text: line };
     show(await engine.handle('terminal', msg));
     rl.prompt();

@@ -6,6 +6,8 @@ export interface PassageTerms {
   text: string;
   /** Document title and section path. */
   heading: string;
+  /** Section path only: what this part of the document is about. */
+  section: string;
   /** Heading plus the section intro and the end of the previous passage. */
   context: string;
 }
@@ -41,6 +43,7 @@ export class TermStats {
       this.byId.set(p.id, {
         text: this.texts[i]!,
         heading: normalizeForSearch([p.title, ...p.sectionPath].join(' ')),
+        section: normalizeForSearch(p.sectionPath.join(' ')),
         context: normalizeForSearch([p.title, ...p.sectionPath, intro === this.texts[i] ? '' : intro, prev].join(' ')),
       });
     });

@@ -7,7 +7,7 @@ import type { Concept } from '../../src/answer/terms.js';
 const concept = (form: string, opts: Partial<Concept> = {}): Concept => ({ forms: [form], key: true, scope: false, parts: [], ...opts });
 const idf = (t: string) => ({ 运动场: 4, 生均: 1, 面积: 3, 校医: 6, 学生: 1, 拜城县: 4, 校长: 2, 补助: 2 })[t] ?? 1;
 const strong = { focusCoverage: 0.9, contextCoverage: 0 };
-const passage = (text: string, heading = '', context = heading) => ({ text, heading, context });
+const passage = (text: string, heading = '', context = heading) => ({ text, heading, section: heading, context });
 
 describe('the relevance bar', () => {
   it('refuses a question about something the documents never mention: its word weighs most and is missing', () => {

@@ -15,7 +15,7 @@ describe('bestWindowShare', () => {
 });
 
 describe('rerank', () => {
-  const cand = (id: number, text: string, context = '', fusedRank = 0, heading = ''): Candidate => ({ id, text, heading, context, fusedRank });
+  const cand = (id: number, text: string, context = '', fusedRank = 0, heading = ''): Candidate => ({ id, text, heading, section: '', context, fusedRank });
 
   it('puts the passage holding the whole question first, whatever its fused rank', () => {
     const out = rerank([cand(1, '学生经费标准。', '', 0), cand(2, '每600名学生配备1名校医。', '', 9)], concepts, idf);

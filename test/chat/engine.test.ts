@@ -61,6 +61,7 @@ describe('ChatEngine', () => {
     expect((await say('   '))[0]!.text).toBe(T.EMPTY_QUESTION);
     expect((await say('问'.repeat(T.MAX_QUESTION_CHARS + 1)))[0]!.text).toBe(T.TOO_LONG);
     expect((await say('/frobnicate'))[0]!.text).toBe(T.UNKNOWN_COMMAND);
+    expect((await say('3'))[0]!.text).toBe(T.NOT_A_QUESTION);
     expect((await press('show:99999999'))[0]!.text).toBe(T.PASSAGE_GONE);
   });
 

@@ -45,8 +45,9 @@ describe('npm start (terminal chat)', () => {
   });
 
   it('starts on the existing index without rebuilding it', async () => {
-    const run = await startWith(['/sources']);
+    const run = await startWith(['/sources', '7']);
     expect(run.code).toBe(0);
+    expect(run.stdout).toContain('没有这个编号的选项');
     expect(run.stdout).not.toContain('正在建立索引');
     expect(run.stdout).toMatch(/已收录 5 个文件/u);
   });
