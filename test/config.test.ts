@@ -9,6 +9,9 @@ describe('loadConfig', () => {
     expect(c).toEqual({
       corpusDir: '/srv/junheng/corpus',
       indexDir: '/srv/junheng/index',
+      checklistDir: '/srv/junheng/corpus/checklists',
+      stateDb: '/srv/junheng/index/state.db',
+      reportDir: '/srv/junheng/reports',
       maxFileBytes: 100 * 1024 * 1024,
       embedder: 'local',
       logLevel: 'info',

@@ -2,7 +2,9 @@ import { formatCitation, sectionLabel, sectionWithinDocument } from '../answer/c
 import type { Answerer } from '../answer/types.js';
 import type { IndexedDocument, StoredPassage } from '../index/store.js';
 import * as T from './texts.js';
-import { ChatInputSchema, type Button, type ChatInput, type Reply } from './types.js';
+import { CL, type ChecklistDialogue } from '../checklist/dialogue.js';
+import type { ChecklistReport } from '../checklist/report.js';
+import { ChatInputSchema, type Button, type ChatInput, type Reply, type ReplyDocument } from './types.js';
 
 /** What the engine reads from the current index. */
 export interface KnowledgeBase {
@@ -13,6 +15,13 @@ export interface KnowledgeBase {
 
 const SHOW = 'show:';
 
+/** The checklist part of the dialogue, when the engine has one. */
+export interface ChecklistPart {
+  dialogue: ChecklistDialogue;
+  /** The finished report as a file, for the 生成报告文件 button. */
+  reportFile: (report: ChecklistReport) => Promise<ReplyDocument>;
+}
+
 /**
  * The dialogue, free of any transport: (user, input) → replies. The terminal
  * chat and the Telegram bot both call it and only translate its replies.
@@ -20,24 +29,57 @@ const SHOW = 'show:';
  * between two messages.
  */
 export class ChatEngine {
-  constructor(private readonly knowledge: () => KnowledgeBase) {}
+  /** Per-user chains: one user's messages are handled in order, different users concurrently. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
-  async handle(_userId: string, raw: ChatInput): Promise<Reply[]> {
+  constructor(
+    private readonly knowledge: () => KnowledgeBase,
+    private readonly checklist?: ChecklistPart,
+  ) {}
+
+  handle(userId: string, raw: ChatInput): Promise<Reply[]> {
     const input = ChatInputSchema.parse(raw);
+    const previous = this.queues.get(userId) ?? Promise.resolve();
+    const next = previous.then(() => this.handleNow(userId, input));
+    const tail = next.catch(() => undefined);
+    this.queues.set(userId, tail);
+    void tail.then(() => {
+      if (this.queues.get(userId) === tail) this.queues.delete(userId);
+    });
+    return next;
+  }
+
+  private async handleNow(userId: string, input: ChatInput): Promise<Reply[]> {
     const kb = this.knowledge();
-    if (input.kind === 'action') return this.act(kb, input.action);
+    if (input.kind === 'action') return this.act(kb, userId, input.action);
+    if (input.kind === 'file') {
+      return (await this.checklist?.dialogue.onFile(userId, input.fileName, input.bytes)) ?? [{ text: T.FILE_WITHOUT_CHECKLIST }];
+    }
     const text = input.text.trim();
     if (!text) return [{ text: T.EMPTY_QUESTION }];
-    if (text.startsWith('/')) return this.command(kb, text);
+    if (text.startsWith('/')) return this.command(kb, userId, text);
+    const dialogue = this.checklist?.dialogue;
+    if (dialogue?.awaitsAnswer(userId)) {
+      const replies = dialogue.onText(userId, text);
+      if (replies) return replies;
+    }
     // Digits or punctuation alone ("3", "？？") are not a question: search would still find something.
     if (!/[\p{L}]/u.test(text)) return [{ text: T.NOT_A_QUESTION }];
     if ([...text].length > T.MAX_QUESTION_CHARS) return [{ text: T.TOO_LONG }];
-    return [await this.ask(kb, text)];
+    const answer = await this.ask(kb, text);
+    return dialogue?.awaitsAnswer(userId) ? [answer, { text: T.CHECKLIST_WAITING }] : [answer];
   }
 
-  private command(kb: KnowledgeBase, text: string): Reply[] {
+  private command(kb: KnowledgeBase, userId: string, text: string): Reply[] {
     const name = text.split(/\s+/u)[0]!.toLowerCase().replace(/@.*$/u, '');
+    const dialogue = this.checklist?.dialogue;
     switch (name) {
+      case '/checklist':
+        return dialogue ? dialogue.start(userId) : [{ text: T.UNKNOWN_COMMAND }];
+      case '/report':
+        return dialogue ? dialogue.report(userId) : [{ text: T.UNKNOWN_COMMAND }];
+      case '/reset':
+        return dialogue ? dialogue.reset(userId) : [{ text: T.UNKNOWN_COMMAND }];
       case '/start':
         return [{ text: T.WELCOME, buttons: T.EXAMPLE_QUESTIONS.map((q, i) => [{ label: q, action: `ask:${i}` }]) }];
       case '/help':
@@ -49,7 +91,15 @@ export class ChatEngine {
     }
   }
 
-  private async act(kb: KnowledgeBase, action: string): Promise<Reply[]> {
+  private async act(kb: KnowledgeBase, userId: string, action: string): Promise<Reply[]> {
+    if (action.startsWith('cl:') && this.checklist) {
+      if (action === CL.reportFile) {
+        const report = this.checklist.dialogue.finishedReport(userId);
+        if (!report) return this.checklist.dialogue.report(userId);
+        return [{ text: '报告文件已生成。', document: await this.checklist.reportFile(report) }];
+      }
+      return this.checklist.dialogue.onAction(userId, action);
+    }
     if (action.startsWith(SHOW)) {
       const passage = kb.passage(Number(action.slice(SHOW.length)));
       return [{ text: passage ? passageText(passage) : T.PASSAGE_GONE }];

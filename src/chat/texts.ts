@@ -16,6 +16,8 @@ export const WELCOME = [
 export const HELP = [
   '使用说明：',
   '· 直接输入问题，例如“学校的培训经费最少要占公用经费的多少？”',
+  '· /checklist 对照优质均衡指标自查（学校自查或县域评估），进度自动保存',
+  '· /report 查看自查报告，/reset 清除自查进度重新开始',
   '· /sources 查看已收录的文件',
   '· /help 显示本说明',
   '回答只引用文件原文；每段引文后的 [1][2] 对应下面列出的出处，点“查看原文”可看完整段落。',
@@ -25,7 +27,9 @@ export const EMPTY_QUESTION = '请输入您的问题，例如：“初中生均�
 export const MAX_QUESTION_CHARS = 300;
 export const TOO_LONG = `问题太长了，请精简到 ${MAX_QUESTION_CHARS} 字以内，一次问一件事。`;
 export const NOT_A_QUESTION = '请用文字输入问题，例如：“小学生均教学仪器设备值要达到多少？”';
-export const NO_SUCH_CHOICE = '没有这个编号的选项，请看上面列出的编号，或直接输入问题。';
+export const NO_SUCH_CHOICE = '没有这个选项，请看上面列出的字母，或直接输入问题。';
+export const FILE_WITHOUT_CHECKLIST = '收到文件。如果这是全县学校数据表，请先发送 /checklist 并选择“县域评估”，再发送文件。';
+export const CHECKLIST_WAITING = '（自查还在进行：请继续回答上面的问题，或发送 /reset 退出自查。）';
 export const UNKNOWN_COMMAND = '没有这个命令。输入 /help 查看可用的命令，或直接输入问题。';
 export const PASSAGE_GONE = '这段原文已不在当前索引中（文件可能已更新），请重新提问。';
 export const NO_DOCUMENTS = '还没有收录任何文件。';

@@ -6,16 +6,24 @@ export interface Button {
   action: string;
 }
 
+/** A file the bot hands over (a report): the terminal saves it, Telegram sends it as a document. */
+export interface ReplyDocument {
+  fileName: string;
+  bytes: Buffer;
+}
+
 /** One message from the bot. Text is plain; adapters escape and format it for their transport. */
 export interface Reply {
   text: string;
   /** Rows of buttons. */
   buttons?: Button[][];
+  document?: ReplyDocument;
 }
 
 /** What a user sends: typed text, or the action of a button they pressed. */
 export const ChatInputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), text: z.string() }),
   z.object({ kind: z.literal('action'), action: z.string().max(64) }),
+  z.object({ kind: z.literal('file'), fileName: z.string().min(1).max(255), bytes: z.instanceof(Buffer) }),
 ]);
 export type ChatInput = z.infer<typeof ChatInputSchema>;

@@ -1,5 +1,4 @@
-import { ChatEngine } from '../chat/engine.js';
-import { LiveKnowledge } from '../chat/knowledge.js';
+import { createApp } from '../chat/app.js';
 import { loadConfig } from '../config.js';
 import { JunhengError } from '../errors.js';
 import { scanCorpus } from '../ingest/scan.js';
@@ -31,10 +30,12 @@ async function main(): Promise<void> {
     const summary = await ingestWithProgress({ dirs, indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }, log);
     process.stdout.write(`${summaryText(summary)}\n\n`);
   }
-  const knowledge = new LiveKnowledge(config.indexDir, embedder);
-  const engine = new ChatEngine(() => knowledge.get());
-  await runTerminalChat(engine, process.stdin, process.stdout);
-  knowledge.close();
+  const app = createApp(config, embedder);
+  try {
+    await runTerminalChat(app.engine, process.stdin, process.stdout, config.reportDir);
+  } finally {
+    app.close();
+  }
 }
 
 main().catch((e: unknown) => {

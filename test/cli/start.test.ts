@@ -28,7 +28,7 @@ describe('npm start (terminal chat)', () => {
   it('builds the index, answers with a citation, shows the original, refuses what the documents lack, lists sources', async () => {
     const run = await startWith([
       '县里一共给中小学配了多少套“班班通”？',
-      '1',
+      'a',
       '学校要按多少名学生配一名校医？',
       '/sources',
     ]);
@@ -38,16 +38,16 @@ describe('npm start (terminal chat)', () => {
     expect(out).toMatch(/索引完成：新收录 5 个文件/u);
     expect(out).toMatch(/根据文件原文：\n“[^\n]*1448套[^\n]*”\[1\]/u);
     expect(out).toMatch(/\[1\] 《[^》]+》/u);
-    expect(out).toContain('〔1〕查看原文 [1]');
+    expect(out).toContain('〔A〕查看原文 [1]');
     expect(out).toContain('建成计算机教室76个');
     expect(out).toContain('文件里没有找到能回答这个问题的内容');
     expect(out).toMatch(/已收录 5 个文件，共 \d+ 段/u);
   });
 
   it('starts on the existing index without rebuilding it', async () => {
-    const run = await startWith(['/sources', '7']);
+    const run = await startWith(['/sources', 'z']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('没有这个编号的选项');
+    expect(run.stdout).toContain('没有这个选项');
     expect(run.stdout).not.toContain('正在建立索引');
     expect(run.stdout).toMatch(/已收录 5 个文件/u);
   });

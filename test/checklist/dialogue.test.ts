@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatEngine } from '../../src/chat/engine.js';
+import { LiveKnowledge } from '../../src/chat/knowledge.js';
+import { CHECKLIST_WAITING } from '../../src/chat/texts.js';
+import type { Reply } from '../../src/chat/types.js';
+import { ChecklistDialogue, CL } from '../../src/checklist/dialogue.js';
+import { loadChecklists } from '../../src/checklist/load.js';
+import { reportWorkbook } from '../../src/checklist/reportFile.js';
+import { ChecklistRunStore } from '../../src/checklist/run.js';
+import { runIngest } from '../../src/ingest/pipeline.js';
+import { LocalHashEmbeddings } from '../../src/index/embedder.js';
+import { openStateDb } from '../../src/state/db.js';
+import { repoRoot, tempDir } from '../ingest/pipelineFixture.js';
+
+const work = tempDir('dialogue');
+const indexDir = path.join(work, 'index');
+const stateFile = path.join(work, 'state.db');
+const embedder = new LocalHashEmbeddings();
+const knowledge = new LiveKnowledge(indexDir, embedder);
+const checklists = loadChecklists(path.join(repoRoot, 'corpus/checklists'));
+const noCounty = async (): Promise<Reply[]> => [{ text: '（本测试不评估数据表）' }];
+
+/** A fresh engine over the same database file, as after a process restart. */
+function startEngine() {
+  const db = openStateDb(stateFile);
+  const dialogue = new ChecklistDialogue(checklists, new ChecklistRunStore(db), noCounty);
+  const engine = new ChatEngine(() => knowledge.get(), { dialogue, reportFile: (r) => reportWorkbook(r) });
+  return { engine, db };
+}
+
+let app = { engine: undefined as unknown as ChatEngine, db: undefined as unknown as ReturnType<typeof openStateDb> };
+beforeAll(async () => {
+  await runIngest({ dirs: [path.join(repoRoot, 'corpus')], indexDir, embedder, maxFileBytes: 1e8 });
+  app = startEngine();
+});
+afterAll(() => {
+  app.db.close();
+  knowledge.close();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+const say = (user: string, text: string) => app.engine.handle(user, { kind: 'text', text });
+const press = (user: string, action: string) => app.engine.handle(user, { kind: 'action', action });
+const all = (r: Reply[]) => r.map((x) => x.text).join('\n');
+const labels = (r: Reply[]) => r.flatMap((x) => x.buttons?.flat() ?? []).map((b) => b.label);
+
+/** 青禾县城关第二小学 from the shared county table: fails 用房 (93 %) and 场馆 (80 %) → rule not met. */
+const CHENGGUAN = ['2360人', '一百一十八', '30', '２４', '9912平方米', '14160㎡', '519.2万元', '58间'];
+
+async function beginSchool(user: string, stage: 'primary' | 'junior' = 'primary'): Promise<Reply[]> {
+  await say(user, '/checklist');
+  await press(user, CL.school);
+  return press(user, CL.stage(stage));
+}
+
+describe('school self-check through the chat engine', () => {
+  it('walks from /checklist to a report: a verdict with the cited rule after each indicator, gaps in the school’s terms, a report file', async () => {
+    const first = await beginSchool('alice');
+    expect(all(first)).toMatch(/（1\/8）请输入在校学生数（单位：人）/u);
+    expect(labels(first)).toEqual(expect.arrayContaining(['跳过', '不清楚']));
+
+    const afterStudents = await say('alice', CHENGGUAN[0]!);
+    expect(all(afterStudents)).toContain('（2/8）');
+    const afterHighEdu = await say('alice', CHENGGUAN[1]!);
+    expect(all(afterHighEdu)).toMatch(/✅ 达标　每百名学生拥有高于规定学历教师数：5 人\/百生，标准（小学） ≥ 4\.2/u);
+    expect(all(afterHighEdu)).toContain('依据：《县域义务教育优质均衡发展督导评估办法》（教督〔2017〕6号）第六条第（一）项');
+
+    let text = '';
+    for (const answer of CHENGGUAN.slice(2)) text += `${all(await say('alice', answer))}\n`;
+    expect(text).toMatch(/❌ 未达标　生均体育运动场馆面积：6 平方米\/生，标准（小学） ≥ 7\.5/u);
+    expect(text).toContain('生均体育运动场馆面积 6 平方米/生，标准 7.5，还差 1.5 平方米/生，约 3540 平方米');
+    expect(text).toMatch(/【自查报告】/u);
+    expect(text).toMatch(/结论：未达到要求：7 项中 5 项达标（至少要 6 项）；“生均体育运动场馆面积”低于标准的 85%/u);
+
+    const [file] = await press('alice', CL.reportFile);
+    expect(file!.document!.fileName).toMatch(/\.xlsx$/u);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file!.document!.bytes as unknown as Parameters<typeof wb.xlsx.load>[0]);
+    const rows = wb.worksheets[0]!.getSheetValues().filter(Boolean) as unknown[][];
+    expect(rows.some((r) => r.includes('生均体育运动场馆面积') && r.includes('未达标'))).toBe(true);
+    expect(all(await say('alice', '/report'))).toMatch(/【自查报告】/u);
+  });
+
+  it('explains nonsense in Chinese and asks the same question again; asks to confirm 约300', async () => {
+    await beginSchool('bob');
+    expect(all(await say('bob', '-5'))).toMatch(/不能是负数。请重新输入。[\s\S]*（1\/8）/u);
+    expect(all(await say('bob', '很多'))).toMatch(/不是一个数字[\s\S]*（1\/8）/u);
+    const approx = await say('bob', '约300');
+    expect(all(approx)).toContain('大约 300 人');
+    expect(labels(approx)).toEqual(['按 300 计算', '重新输入']);
+    expect(all(await press('bob', CL.confirmYes))).toContain('（2/8）');
+    expect(all(await say('bob', '500'))).toMatch(/比在校学生数（300 人）还多[\s\S]*（2\/8）/u);
+    expect(all(await press('bob', CL.back))).toContain('（1/8）');
+    expect(all(await say('bob', '320'))).toContain('（2/8）');
+  });
+
+  it('answers a policy question typed mid-checklist, then keeps the place', async () => {
+    await beginSchool('carol');
+    const replies = await say('carol', '小学每百名学生拥有县级以上骨干教师数要达到多少？');
+    expect(all(replies)).toMatch(/根据文件原文/u);
+    expect(replies.at(-1)!.text).toBe(CHECKLIST_WAITING);
+    expect(all(await say('carol', '1000'))).toContain('（2/8）');
+  });
+
+  it('continues at exactly the same question after a restart (new engine, same database file)', async () => {
+    await beginSchool('dave', 'junior');
+    await say('dave', '2100');
+    await say('dave', '126');
+    await say('dave', '35');
+    app.db.close();
+    app = startEngine();
+    expect(all(await say('dave', '/report'))).toMatch(/还有 5 项没填/u);
+    const next = await say('dave', '21');
+    expect(all(next)).toContain('（5/8）');
+    expect(all(next)).toContain('每百名学生拥有体育、艺术');
+  });
+
+  it('starts over on /reset', async () => {
+    await beginSchool('erin');
+    expect(all(await say('erin', '/reset'))).toContain('已清除自查进度');
+    expect(all(await say('erin', '/report'))).toContain('还没有开始自查');
+  });
+
+  it('keeps 50 users interleaved apart', async () => {
+    const users = Array.from({ length: 50 }, (_, i) => `user-${i}`);
+    await Promise.all(users.map((u) => beginSchool(u)));
+    // Each user has a different school size; the other figures are those of 青禾县城关第二小学.
+    const answers = (i: number) => [`${1000 + i * 10}`, ...CHENGGUAN.slice(1)];
+    const finals = new Map<string, Reply[]>();
+    for (let step = 0; step < 8; step++) {
+      const round = await Promise.all(users.map((u, i) => say(u, answers(i)[step]!)));
+      round.forEach((r, i) => finals.set(users[i]!, r));
+    }
+    users.forEach((u, i) => {
+      const students = 1000 + i * 10;
+      const sport = Number((14160 / students).toFixed(2));
+      // The final report of each user carries that user's own school size.
+      expect(all(finals.get(u)!)).toContain(`生均体育运动场馆面积：${sport} / 7.5 平方米/生`);
+    });
+  });
+});
