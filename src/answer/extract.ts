@@ -72,5 +72,13 @@ export function selectSentences(text: string, concepts: readonly Concept[], idf:
     const related = scored[i]!.score >= 0.6 * scored[best]!.score && scored[best]!.score > 0;
     if (adds || related) add(i);
   }
+  // The sentence that names where the quoted rule comes from ("出处：…教督〔2017〕6号第六条") is part of the answer.
+  const lastChosen = Math.max(...chosen);
+  for (let i = lastChosen + 1; i <= lastChosen + 2 && i < sentences.length; i++) {
+    if (/^(?:出处|依据|来源)[：:]/u.test(sentences[i]!)) {
+      for (let j = lastChosen + 1; j <= i; j++) chosen.add(j);
+      break;
+    }
+  }
   return { sentences: [...chosen].sort((a, b) => a - b).map((i) => sentences[i]!), covered: have };
 }

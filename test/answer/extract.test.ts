@@ -18,6 +18,12 @@ describe('selectSentences', () => {
     expect(q.sentences).toEqual(['1、注重课堂实效。', '课堂上教师要抓住重点难点。']);
   });
 
+  it('brings along the sentence that names the source of the quoted rule', () => {
+    const text = '2.骨干教师数：小学不少于1人。出处：优质均衡办法（教督〔2017〕6号）第六条第（二）项。3.体艺教师数：不少于0.9人。';
+    const q = selectSentences(text, questionConcepts('小学骨干教师数要达到多少？'), idf);
+    expect(q.sentences.join('')).toBe('2.骨干教师数：小学不少于1人。出处：优质均衡办法（教督〔2017〕6号）第六条第（二）项。');
+  });
+
   it('keeps a quote within the length limit', () => {
     const long = `${'校长培训要加强，'.repeat(20)}。`;
     const q = selectSentences(`${long}${long}${long}`, questionConcepts('校长培训'), idf);

@@ -97,6 +97,12 @@ describe('school self-check through the chat engine', () => {
     expect(all(await say('bob', '320'))).toContain('（2/8）');
   });
 
+  it('answers the standard question from the restatement, citing it and quoting its source', async () => {
+    const [reply] = await say('frank', '小学每百名学生拥有县级以上骨干教师数要达到多少？');
+    expect(reply!.text).toMatch(/“[^\n]*不少于1人[^\n]*出处：优质均衡办法（教督〔2017〕6号）第六条第（二）项[^\n]*”\[1\]/u);
+    expect(reply!.text).toMatch(/\[1\] 《县域义务教育均衡发展国家督导评估标准整理稿/u);
+  });
+
   it('answers a policy question typed mid-checklist, then keeps the place', async () => {
     await beginSchool('carol');
     const replies = await say('carol', '小学每百名学生拥有县级以上骨干教师数要达到多少？');
