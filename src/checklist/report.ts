@@ -96,7 +96,7 @@ export function buildReport(checklist: Checklist, stage: Stage | null, answers: 
         : outcome.verdict === 'not-met'
           ? `未达到要求：${rule.indicatorIds.length} 项中 ${outcome.met} 项达标（至少要 ${rule.minMet} 项）${outcome.belowFloor.length ? `；“${outcome.belowFloor.map(name).join('、')}”低于标准的 ${rule.floorRatio * 100}%` : ''}。`
           : `暂无法判定：还缺 ${outcome.missing.map(name).join('、')} 的数据。`;
-    verdictText += `规则：${rule.description}。依据：${citeRule(rule.source)}。`;
+    verdictText += `规则：${rule.description.replace(/[。.]+$/u, '')}。依据：${citeRule(rule.source)}。`;
   } else {
     const fails = rows.filter((r) => r.status === 'fail');
     const missing = rows.filter((r) => r.status === 'missing');
