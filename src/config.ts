@@ -12,6 +12,12 @@ const EnvSchema = z.object({
   REPORT_DIR: z.string().min(1).default('reports'),
   MAX_FILE_MB: z.coerce.number().positive().max(2048).default(100),
   EMBEDDER: z.enum(['local']).default('local'),
+  TELEGRAM_BOT_TOKEN: z.string().optional(),
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  WEBHOOK_URL: z.url().optional(),
+  WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  ADMIN_USER_IDS: z.string().default(''),
+  ALLOWED_USER_IDS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -27,6 +33,27 @@ export interface Config {
   maxFileBytes: number;
   embedder: 'local';
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  telegram: {
+    /** Unset or empty: `npm start` opens the terminal chat instead. */
+    token: string | null;
+    apiRoot: string;
+    /** Set: webhook mode on `webhookPort`; unset: long polling. */
+    webhookUrl: string | null;
+    webhookPort: number;
+    /** May add documents to the corpus by sending them. */
+    adminIds: number[];
+    /** Empty: everyone may use the bot. */
+    allowedIds: number[];
+  };
+}
+
+/** "123, 456" → [123, 456]; anything else in the list is a configuration error. */
+function userIds(name: string, value: string): number[] {
+  const parts = value.split(/[,，\s]+/u).filter(Boolean);
+  const ids = parts.map(Number);
+  const bad = parts.filter((_, i) => !Number.isSafeInteger(ids[i]));
+  if (bad.length > 0) throw new ConfigError(`配置有误：${name} 应是用逗号分隔的 Telegram 用户 ID（数字），“${bad.join('、')}”不是。`, `${name}: not user ids: ${bad.join(',')}`);
+  return ids;
 }
 
 /** Reads `.env` (if present) without overriding variables already set, then validates. */
@@ -48,5 +75,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
     embedder: e.EMBEDDER,
     logLevel: e.LOG_LEVEL,
+    telegram: {
+      token: e.TELEGRAM_BOT_TOKEN?.trim() || null,
+      apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/u, ''),
+      webhookUrl: e.WEBHOOK_URL ?? null,
+      webhookPort: e.WEBHOOK_PORT,
+      adminIds: userIds('ADMIN_USER_IDS', e.ADMIN_USER_IDS),
+      allowedIds: userIds('ALLOWED_USER_IDS', e.ALLOWED_USER_IDS),
+    },
   };
 }

@@ -4,6 +4,13 @@ import { ConfigError } from '../src/errors.js';
 import { thrown } from './helpers/thrown.js';
 
 describe('loadConfig', () => {
+  it('reads Telegram settings and user id lists', () => {
+    const c = loadConfig({ TELEGRAM_BOT_TOKEN: ' 123:abc ', ADMIN_USER_IDS: '11, 22', ALLOWED_USER_IDS: '11，22 33', TELEGRAM_API_ROOT: 'http://127.0.0.1:9/' }, '/x');
+    expect(c.telegram).toMatchObject({ token: '123:abc', adminIds: [11, 22], allowedIds: [11, 22, 33], apiRoot: 'http://127.0.0.1:9' });
+    const e = thrown(() => loadConfig({ ADMIN_USER_IDS: '11,bob' }, '/x'));
+    expect((e as ConfigError).userMessage).toMatch(/ADMIN_USER_IDS.*bob/u);
+  });
+
   it('uses the documented defaults', () => {
     const c = loadConfig({}, '/srv/junheng');
     expect(c).toEqual({
@@ -15,6 +22,7 @@ describe('loadConfig', () => {
       maxFileBytes: 100 * 1024 * 1024,
       embedder: 'local',
       logLevel: 'info',
+      telegram: { token: null, apiRoot: 'https://api.telegram.org', webhookUrl: null, webhookPort: 8080, adminIds: [], allowedIds: [] },
     });
   });
 

@@ -1,4 +1,5 @@
 import { createApp } from '../chat/app.js';
+import { startTelegram } from '../telegram/start.js';
 import { loadConfig } from '../config.js';
 import { JunhengError } from '../errors.js';
 import { scanCorpus } from '../ingest/scan.js';
@@ -10,13 +11,13 @@ import { ingestWithProgress } from './runIngest.js';
 import { runTerminalChat } from './terminal.js';
 
 /**
- * `npm start` without a Telegram token: bring the index up to date with the
- * corpus folder (with progress), then chat in the terminal on the same
- * engine the bot uses.
+ * `npm start`: bring the index up to date with the corpus folder (with
+ * progress), then run the Telegram bot when TELEGRAM_BOT_TOKEN is set, or
+ * chat in the terminal on the same engine otherwise.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, config.telegram.token ? [config.telegram.token] : []);
   const embedder = new LocalHashEmbeddings();
   const dirs = [config.corpusDir];
 
@@ -31,6 +32,18 @@ async function main(): Promise<void> {
     process.stdout.write(`${summaryText(summary)}\n\n`);
   }
   const app = createApp(config, embedder);
+  if (config.telegram.token) {
+    const bot = await startTelegram(config, app, embedder, log);
+    process.stdout.write('Telegram 机器人已启动（按 Ctrl+C 停止）。\n');
+    const stop = async () => {
+      await bot.stop();
+      app.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+    return;
+  }
   try {
     await runTerminalChat(app.engine, process.stdin, process.stdout, config.reportDir);
   } finally {

@@ -1,0 +1,172 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { limit } from '@grammyjs/ratelimiter';
+import { Bot, InputFile, type Context } from 'grammy';
+import type { ChatEngine } from '../chat/engine.js';
+import type { ChatInput, Reply } from '../chat/types.js';
+import { JunhengError } from '../errors.js';
+import type { IngestSummary } from '../ingest/pipeline.js';
+import type { Logger } from '../logger.js';
+import { summaryText } from '../cli/ingestReport.js';
+import { CORPUS_EXTENSIONS, extensionOf, saveToCorpus, TABLE_EXTENSIONS } from './corpusUpload.js';
+import { replyMessages } from './format.js';
+import { inlineKeyboard } from './keyboard.js';
+
+export const COMMANDS = [
+  { command: 'start', description: '开始使用，看看能做什么' },
+  { command: 'help', description: '使用说明' },
+  { command: 'checklist', description: '对照优质均衡指标自查' },
+  { command: 'report', description: '查看自查报告' },
+  { command: 'sources', description: '已收录的文件' },
+  { command: 'reset', description: '清除自查进度，重新开始' },
+];
+
+export const TEXT = {
+  notAllowed: '抱歉，这个机器人目前只对指定人员开放。如需使用，请联系管理员。',
+  flood: '消息发得太快了，请稍等几秒再发。刚才太快的几条没有处理。',
+  failed: '抱歉，处理您的消息时出了点问题，请稍后再试。',
+  adminOnly: '只有管理员可以向资料库添加文件。如需添加，请把文件发给管理员。',
+  unsupportedFile: '这种文件我处理不了。资料库文件请用 PDF、DOCX、TXT 或 Markdown；县域评估的数据表请用 CSV 或 Excel（.xlsx）。',
+  tooBig: '文件太大了（超过 20 MB），Telegram 不允许机器人下载，请拆分或压缩后再发。',
+  received: (name: string) => `已收到《${name}》，已放入资料库，正在后台重新建立索引。期间照常回答问题（用原有资料），完成后会通知您。`,
+  reindexFailed: (msg: string) => `重新建立索引没有成功：${msg}。原有资料不受影响，仍可正常提问。`,
+};
+
+/** Messages per user in FLOOD_WINDOW_MS before the rest are dropped with one notice. */
+const FLOOD_LIMIT = 8;
+const FLOOD_WINDOW_MS = 10_000;
+/** Telegram lets bots download files up to 20 MB. */
+const MAX_DOWNLOAD = 20 * 1024 * 1024;
+
+export interface BotOptions {
+  token: string;
+  apiRoot: string;
+  engine: ChatEngine;
+  log: Logger;
+  adminIds: readonly number[];
+  allowedIds: readonly number[];
+  corpusDir: string;
+  /** Re-indexes the corpus (callers serialise runs); resolves with the summary. */
+  reindex: () => Promise<IngestSummary>;
+}
+
+/** Runs re-indexes one after another: an upload during a run is indexed by the next. */
+class ReindexQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  constructor(private readonly run: () => Promise<IngestSummary>) {}
+  enqueue(): Promise<IngestSummary> {
+    const next = this.tail.then(() => this.run());
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/**
+ * The Telegram adapter: updates in, engine replies out as HTML messages with
+ * inline keyboards and documents. Everything a user can do here goes through
+ * the same ChatEngine as the terminal.
+ */
+export function createBot(o: BotOptions): Bot {
+  const bot = new Bot(o.token, { client: { apiRoot: o.apiRoot } });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowHttpErrors: false }));
+  const reindexQueue = new ReindexQueue(o.reindex);
+  const noticeAt = new Map<number, number>();
+
+  bot.use(async (ctx, next) => {
+    if (o.allowedIds.length > 0 && ctx.from && !o.allowedIds.includes(ctx.from.id) && !o.adminIds.includes(ctx.from.id)) {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+      if (ctx.chat) await ctx.api.sendMessage(ctx.chat.id, TEXT.notAllowed);
+      return;
+    }
+    await next();
+  });
+
+  bot.use(
+    limit({
+      timeFrame: FLOOD_WINDOW_MS,
+      limit: FLOOD_LIMIT,
+      keyGenerator: (ctx) => ctx.from?.id.toString(),
+      onLimitExceeded: async (ctx) => {
+        const id = ctx.from?.id;
+        if (id === undefined || !ctx.chat) return;
+        // One notice per flood, not one per dropped message.
+        const last = noticeAt.get(id) ?? 0;
+        if (Date.now() - last < FLOOD_WINDOW_MS) return;
+        noticeAt.set(id, Date.now());
+        await ctx.api.sendMessage(ctx.chat.id, TEXT.flood);
+      },
+    }),
+  );
+
+  const send = async (ctx: Context, replies: Reply[]) => {
+    const chatId = ctx.chat!.id;
+    for (const r of replies) {
+      const parts = replyMessages(r.text);
+      for (const [i, html] of parts.entries()) {
+        const keyboard = i === parts.length - 1 ? inlineKeyboard(r.buttons) : undefined;
+        await ctx.api.sendMessage(chatId, html, {
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+          ...(keyboard ? { reply_markup: keyboard } : {}),
+        });
+      }
+      if (r.document) await ctx.api.sendDocument(chatId, new InputFile(r.document.bytes, r.document.fileName));
+    }
+  };
+
+  const handle = async (ctx: Context, input: ChatInput) => {
+    await ctx.replyWithChatAction('typing');
+    await send(ctx, await o.engine.handle(String(ctx.from!.id), input));
+  };
+
+  bot.on('message:text', (ctx) => handle(ctx, { kind: 'text', text: ctx.message.text }));
+
+  bot.on('callback_query:data', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    if (!ctx.chat) return;
+    await handle(ctx, { kind: 'action', action: ctx.callbackQuery.data });
+  });
+
+  bot.on('message:document', async (ctx) => {
+    const doc = ctx.message.document;
+    const name = doc.file_name ?? 'file';
+    const ext = extensionOf(name);
+    const isTable = TABLE_EXTENSIONS.includes(ext);
+    const isCorpus = CORPUS_EXTENSIONS.includes(ext);
+    if (!isTable && !isCorpus) return void (await ctx.reply(TEXT.unsupportedFile));
+    if (isCorpus && !o.adminIds.includes(ctx.from.id)) return void (await ctx.reply(TEXT.adminOnly));
+    if ((doc.file_size ?? 0) > MAX_DOWNLOAD) return void (await ctx.reply(TEXT.tooBig));
+    const file = await ctx.getFile();
+    const response = await fetch(`${o.apiRoot}/file/bot${o.token}/${file.file_path}`);
+    if (!response.ok) throw new Error(`file download failed: HTTP ${response.status}`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (isTable) return handle(ctx, { kind: 'file', fileName: name, bytes });
+
+    const saved = saveToCorpus(o.corpusDir, name, bytes);
+    o.log.info({ user: ctx.from.id, file: saved }, 'admin added a document');
+    await ctx.reply(TEXT.received(name));
+    const chatId = ctx.chat.id;
+    // Not awaited: questions keep being answered from the current index meanwhile.
+    reindexQueue.enqueue().then(
+      (summary) => bot.api.sendMessage(chatId, summaryText(summary)),
+      (e: unknown) => {
+        o.log.error({ err: e }, 'background re-index failed');
+        const msg = e instanceof JunhengError ? e.userMessage : '内部错误';
+        return bot.api.sendMessage(chatId, TEXT.reindexFailed(msg));
+      },
+    ).catch((e: unknown) => o.log.error({ err: e }, 'could not report the re-index result'));
+  });
+
+  bot.catch(async (err) => {
+    o.log.error({ err: err.error, update: err.ctx.update.update_id }, 'update failed');
+    const chatId = err.ctx.chat?.id;
+    if (chatId === undefined) return;
+    const text = err.error instanceof JunhengError ? err.error.userMessage : TEXT.failed;
+    try {
+      await err.ctx.api.sendMessage(chatId, text);
+    } catch (e) {
+      o.log.error({ err: e }, 'could not tell the user about the failure');
+    }
+  });
+
+  return bot;
+}
