@@ -60,7 +60,9 @@ function userIds(name: string, value: string): number[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const envFile = path.join(cwd, '.env');
   if (env === process.env && fs.existsSync(envFile)) process.loadEnvFile(envFile);
-  const parsed = EnvSchema.safeParse(env);
+  // An empty line in .env (WEBHOOK_URL=) means "not set", not an empty value.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`配置有误，请检查 .env：${detail}`, `invalid environment: ${detail}`);

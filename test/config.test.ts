@@ -4,6 +4,13 @@ import { ConfigError } from '../src/errors.js';
 import { thrown } from './helpers/thrown.js';
 
 describe('loadConfig', () => {
+  it('treats empty values (as copied from .env.example) as unset', () => {
+    const c = loadConfig({ WEBHOOK_URL: '', TELEGRAM_BOT_TOKEN: '', STATE_DB: '', ADMIN_USER_IDS: '' }, '/x');
+    expect(c.telegram.webhookUrl).toBeNull();
+    expect(c.telegram.token).toBeNull();
+    expect(c.stateDb).toBe('/x/index/state.db');
+  });
+
   it('reads Telegram settings and user id lists', () => {
     const c = loadConfig({ TELEGRAM_BOT_TOKEN: ' 123:abc ', ADMIN_USER_IDS: '11, 22', ALLOWED_USER_IDS: '11，22 33', TELEGRAM_API_ROOT: 'http://127.0.0.1:9/' }, '/x');
     expect(c.telegram).toMatchObject({ token: '123:abc', adminIds: [11, 22], allowedIds: [11, 22, 33], apiRoot: 'http://127.0.0.1:9' });
