@@ -31,9 +31,13 @@ export const TEXT = {
   reindexFailed: (msg: string) => `重新建立索引没有成功：${msg}。原有资料不受影响，仍可正常提问。`,
 };
 
-/** Messages per user in FLOOD_WINDOW_MS before the rest are dropped with one notice. */
-const FLOOD_LIMIT = 8;
-const FLOOD_WINDOW_MS = 10_000;
+/**
+ * Updates (messages and button presses) per user in FLOOD_WINDOW_MS before the
+ * rest are dropped with one notice. A clerk tapping through the checklist sends
+ * about one a second; a flood sends dozens.
+ */
+export const FLOOD_LIMIT = 15;
+export const FLOOD_WINDOW_MS = 10_000;
 /** Telegram lets bots download files up to 20 MB. */
 const MAX_DOWNLOAD = 20 * 1024 * 1024;
 
