@@ -9,6 +9,7 @@ import type { Checklist } from '../checklist/types.js';
 import type { Config } from '../config.js';
 import { JunhengError } from '../errors.js';
 import type { IdentifiedEmbeddings } from '../index/embedder.js';
+import { LearnDialogue, TourStore } from '../learn/dialogue.js';
 import { openStateDb } from '../state/db.js';
 import { ChatEngine } from './engine.js';
 import { LiveKnowledge } from './knowledge.js';
@@ -43,7 +44,8 @@ export function createApp(config: Config, embedder: IdentifiedEmbeddings): App {
   const checklists = loadChecklists(config.checklistDir);
   const db: Database.Database = openStateDb(config.stateDb);
   const dialogue = new ChecklistDialogue(checklists, new ChecklistRunStore(db), countyAssessor(checklists));
-  const engine = new ChatEngine(() => knowledge.get(), { dialogue, reportFile: (r) => reportWorkbook(r) });
+  const learn = new LearnDialogue(() => checklists, new TourStore(db));
+  const engine = new ChatEngine(() => knowledge.get(), { dialogue, reportFile: (r) => reportWorkbook(r) }, learn);
   return {
     engine,
     close: () => {

@@ -3,6 +3,7 @@ import type { Answerer } from '../answer/types.js';
 import type { IndexedDocument, StoredPassage } from '../index/store.js';
 import * as T from './texts.js';
 import { CL, type ChecklistDialogue } from '../checklist/dialogue.js';
+import { LEARN, type LearnDialogue } from '../learn/dialogue.js';
 import type { ChecklistReport } from '../checklist/report.js';
 import { ChatInputSchema, type Button, type ChatInput, type Reply, type ReplyDocument } from './types.js';
 
@@ -11,6 +12,8 @@ export interface KnowledgeBase {
   answerer: Answerer;
   documents(): IndexedDocument[];
   passage(id: number): StoredPassage | undefined;
+  /** The first passage under a heading containing this text (the tour quotes sections). */
+  section(heading: string): StoredPassage | undefined;
 }
 
 const SHOW = 'show:';
@@ -35,6 +38,7 @@ export class ChatEngine {
   constructor(
     private readonly knowledge: () => KnowledgeBase,
     private readonly checklist?: ChecklistPart,
+    private readonly learn?: LearnDialogue,
   ) {}
 
   handle(userId: string, raw: ChatInput): Promise<Reply[]> {
@@ -58,6 +62,7 @@ export class ChatEngine {
     const text = input.text.trim();
     if (!text) return [{ text: T.EMPTY_QUESTION }];
     if (text.startsWith('/')) return this.command(kb, userId, text);
+    if (this.learn?.awaitsQuestion(userId)) return this.learn.onQuestion(userId, text, (q) => this.ask(kb, q));
     const dialogue = this.checklist?.dialogue;
     if (dialogue?.awaitsAnswer(userId)) {
       const replies = dialogue.onText(userId, text);
@@ -74,6 +79,8 @@ export class ChatEngine {
     const name = text.split(/\s+/u)[0]!.toLowerCase().replace(/@.*$/u, '');
     const dialogue = this.checklist?.dialogue;
     switch (name) {
+      case '/learn':
+        return this.learn ? this.learn.start(userId, (h) => kb.section(h)) : [{ text: T.UNKNOWN_COMMAND }];
       case '/checklist':
         return dialogue ? dialogue.start(userId) : [{ text: T.UNKNOWN_COMMAND }];
       case '/report':
@@ -81,7 +88,15 @@ export class ChatEngine {
       case '/reset':
         return dialogue ? dialogue.reset(userId) : [{ text: T.UNKNOWN_COMMAND }];
       case '/start':
-        return [{ text: T.WELCOME, buttons: T.EXAMPLE_QUESTIONS.map((q, i) => [{ label: q, action: `ask:${i}` }]) }];
+        return [
+          {
+            text: T.WELCOME,
+            buttons: [
+              ...T.EXAMPLE_QUESTIONS.map((q, i) => [{ label: q, action: `ask:${i}` }]),
+              ...(this.learn ? [[{ label: '了解评估（新手入门）', action: LEARN.start }]] : []),
+            ],
+          },
+        ];
       case '/help':
         return [{ text: T.HELP }];
       case '/sources':
@@ -92,6 +107,8 @@ export class ChatEngine {
   }
 
   private async act(kb: KnowledgeBase, userId: string, action: string): Promise<Reply[]> {
+    if (action === LEARN.checklist) return this.checklist ? this.checklist.dialogue.start(userId) : [{ text: T.UNKNOWN_COMMAND }];
+    if (action.startsWith('learn:') && this.learn) return this.learn.onAction(userId, action, (h) => kb.section(h));
     if (action.startsWith('cl:') && this.checklist) {
       if (action === CL.reportFile) {
         const report = this.checklist.dialogue.finishedReport(userId);

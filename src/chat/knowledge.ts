@@ -8,7 +8,7 @@ import type { KnowledgeBase } from './engine.js';
 /** Opens the answering stack over one index generation. */
 export function openKnowledgeBase(index: PassageIndex): KnowledgeBase {
   const answerer = new ExtractiveAnswerer(new PassageRetriever(index));
-  return { answerer, documents: () => index.documents(), passage: (id) => index.passage(id) };
+  return { answerer, documents: () => index.documents(), passage: (id) => index.passage(id), section: (h) => index.firstUnderHeading(h) };
 }
 
 /** How long a replaced generation stays open for answers already under way. */

@@ -59,6 +59,10 @@ export class PassageIndex {
     return this.store.passageCount();
   }
 
+  firstUnderHeading(text: string): StoredPassage | undefined {
+    return this.store.firstUnderHeading(text);
+  }
+
   keywordSearch(query: string, limit: number): KeywordHit[] {
     return this.store.keywordSearch(query, limit);
   }

@@ -229,6 +229,13 @@ export class StoreReader {
     return (this.db.prepare('SELECT count(*) AS n FROM passages').get() as { n: number }).n;
   }
 
+  /** The first passage whose section path has a heading containing `text`. */
+  firstUnderHeading(text: string): StoredPassage | undefined {
+    const r = this.db.prepare(`${PASSAGE_SELECT} WHERE p.section LIKE ? ESCAPE '\\' ORDER BY d.source, p.ordinal LIMIT 1`)
+      .get(`%${text.replace(/[\\%_]/gu, (c) => `\\${c}`)}%`) as PassageRow | undefined;
+    return r && toStoredPassage(r);
+  }
+
   /** BM25 over segmented words of the passage body and (weighted lower) its title/section path. */
   keywordSearch(query: string, limit: number): KeywordHit[] {
     const q = keywordQuery(segmentWords(query));

@@ -8,6 +8,11 @@ const MIGRATIONS = [
      run TEXT NOT NULL,
      updated_at TEXT NOT NULL
    )`,
+  `CREATE TABLE tour_runs (
+     user_id TEXT PRIMARY KEY,
+     run TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   )`,
 ];
 
 /**

@@ -14,6 +14,7 @@ import { inlineKeyboard } from './keyboard.js';
 export const COMMANDS = [
   { command: 'start', description: '开始使用，看看能做什么' },
   { command: 'help', description: '使用说明' },
+  { command: 'learn', description: '了解评估：新手入门' },
   { command: 'checklist', description: '对照优质均衡指标自查' },
   { command: 'report', description: '查看自查报告' },
   { command: 'sources', description: '已收录的文件' },

@@ -91,11 +91,11 @@ describe('the Telegram bot (real grammY bot against a loopback Bot API server)',
   it('registers its commands in Chinese and greets on /start with tappable example questions', async () => {
     const set = server.calls.find((c) => c.method === 'setMyCommands')!;
     const commands = (set.body as { commands: { command: string; description: string }[] }).commands;
-    expect(commands.map((c) => c.command)).toEqual(['start', 'help', 'checklist', 'report', 'sources', 'reset']);
+    expect(commands.map((c) => c.command)).toEqual(['start', 'help', 'learn', 'checklist', 'report', 'sources', 'reset']);
     for (const c of commands) expect(c.description).toMatch(/[\u4e00-\u9fff]/u);
     const [welcome] = await ask(PRINCIPAL, '/start');
     expect(welcome!.text).toContain('您好');
-    expect(buttonsOf(welcome!).length).toBe(3);
+    expect(buttonsOf(welcome!).map((b) => b.text)).toContain('了解评估（新手入门）');
   });
 
   it('answers a question with citations in HTML, a 查看原文 button, and the typing action', async () => {

@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatEngine } from '../../src/chat/engine.js';
+import { LiveKnowledge } from '../../src/chat/knowledge.js';
+import type { Reply } from '../../src/chat/types.js';
+import { loadChecklists } from '../../src/checklist/load.js';
+import { weightedCV } from '../../src/checklist/rules.js';
+import type { Checklist, NumericIndicator } from '../../src/checklist/types.js';
+import { runIngest } from '../../src/ingest/pipeline.js';
+import { LocalHashEmbeddings } from '../../src/index/embedder.js';
+import { LEARN, LearnDialogue, TourStore } from '../../src/learn/dialogue.js';
+import { buildQuiz } from '../../src/learn/quiz.js';
+import { CV_EXAMPLE, cvExample, TOUR } from '../../src/learn/tour.js';
+import { openStateDb } from '../../src/state/db.js';
+import { repoRoot, tempDir } from '../ingest/pipelineFixture.js';
+
+const work = tempDir('learn');
+const indexDir = path.join(work, 'index');
+const stateFile = path.join(work, 'state.db');
+const embedder = new LocalHashEmbeddings();
+const knowledge = new LiveKnowledge(indexDir, embedder);
+const realChecklists = loadChecklists(path.join(repoRoot, 'corpus/checklists'));
+const dbs: ReturnType<typeof openStateDb>[] = [];
+
+function engineWith(checklists: readonly Checklist[]): ChatEngine {
+  const db = openStateDb(stateFile);
+  dbs.push(db);
+  return new ChatEngine(() => knowledge.get(), undefined, new LearnDialogue(() => checklists, new TourStore(db)));
+}
+
+beforeAll(async () => {
+  await runIngest({ dirs: [path.join(repoRoot, 'corpus')], indexDir, embedder, maxFileBytes: 1e8 });
+});
+afterAll(() => {
+  for (const db of dbs) db.close();
+  knowledge.close();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+const buttons = (r: Reply[]) => r.flatMap((x) => x.buttons?.flat() ?? []);
+const numbers = (text: string) =>
+  (text.normalize('NFKC')
+    .replace(/（\d+\/\d+）|\[\d+\]|测验（\d+\/\d+）/gu, ' ')
+    .match(/\d+(?:\.\d+)?/gu) ?? []).map(Number);
+
+/** Walks the whole tour (with every example) and the quiz, answering each quiz question with its first choice. */
+async function walk(engine: ChatEngine, user: string) {
+  const shown: string[] = [];
+  const passages: string[] = [];
+  let replies = await engine.handle(user, { kind: 'text', text: '/learn' });
+  for (let guard = 0; guard < 40; guard++) {
+    shown.push(...replies.map((r) => r.text));
+    for (const b of buttons(replies).filter((b) => b.action.startsWith('show:'))) {
+      passages.push((await engine.handle(user, { kind: 'action', action: b.action }))[0]!.text);
+    }
+    const example = buttons(replies).find((b) => b.action === LEARN.example);
+    if (example) {
+      const ex = await engine.handle(user, { kind: 'action', action: example.action });
+      shown.push(...ex.map((r) => r.text));
+      for (const b of buttons(ex).filter((b) => b.action.startsWith('show:'))) {
+        passages.push((await engine.handle(user, { kind: 'action', action: b.action }))[0]!.text);
+      }
+    }
+    const next = buttons(replies).find((b) => b.action === LEARN.next || b.action.startsWith('learn:quiz:'));
+    if (!next) break;
+    replies = await engine.handle(user, { kind: 'action', action: next.action });
+  }
+  return { shown, passages };
+}
+
+/** Numbers a reader of the data could derive exactly as the tour and quiz describe them. */
+function derived(c: Checklist): number[] {
+  const rule = c.schoolRule!;
+  const out: number[] = [rule.floorRatio * 100, rule.indicatorIds.length, rule.minMet, rule.minMet - 1];
+  const sport = c.indicators.find((i): i is NumericIndicator => i.id === 'sport' && i.kind === 'numeric')!;
+  const t = sport.thresholds.primary!;
+  out.push(t * rule.floorRatio);
+  for (const share of [rule.floorRatio + 0.02, rule.floorRatio - 0.05]) {
+    const v = Math.round(t * share * 10) / 10;
+    out.push(v, Number(((v / t) * 100).toFixed(2)));
+  }
+  out.push(95, c.balanceRule!.limits.primary! - 0.02);
+  const equip = c.indicators.find((i): i is NumericIndicator => i.id === 'equip' && i.kind === 'numeric')!;
+  out.push(equip.thresholds.junior! * 1.5);
+  const { mean, cv } = cvExample();
+  out.push(mean, Number(cv.toFixed(4)));
+  return out;
+}
+
+describe('the guided tour', () => {
+  it('walks every step and the quiz, and every number it shows stands in the checklist data, a cited passage, or follows from them', async () => {
+    const engine = engineWith(realChecklists);
+    const { shown, passages } = await walk(engine, 'newcomer');
+    const all = shown.join('\n');
+    for (const step of TOUR) expect(all).toContain(step.title);
+    expect(all).toMatch(/测验完成：5 题答对 \d 题/u);
+    const allowed = new Set<number>([
+      ...numbers(JSON.stringify(realChecklists)),
+      ...passages.flatMap(numbers),
+      ...derived(realChecklists.find((c) => c.id === 'youzhi-2017-resource')!),
+    ].map((n) => Number(n.toFixed(4))));
+    for (const text of shown) for (const n of numbers(text)) expect(allowed.has(Number(n.toFixed(4))), `${n} in: ${text.slice(0, 80)}`).toBe(true);
+    // Each step that states facts cites where they come from.
+    expect(all.match(/\[1\] 《县域义务教育均衡发展国家督导评估标准整理稿/gu)!.length).toBeGreaterThanOrEqual(4);
+    expect(all).toContain('未核实');
+  });
+
+  it('follows the checklist data: a changed threshold changes the tour and the quiz', async () => {
+    const copy = path.join(work, 'checklists-copy');
+    fs.cpSync(path.join(repoRoot, 'corpus/checklists'), copy, { recursive: true });
+    const file = path.join(copy, 'youzhi-2017-resource.yaml');
+    const data = parse(fs.readFileSync(file, 'utf8')) as { indicators: { id: string; thresholds: Record<string, number> }[] };
+    data.indicators.find((i) => i.id === 'sport')!.thresholds.primary = 8;
+    fs.writeFileSync(file, stringify(data));
+    const changed = loadChecklists(copy);
+    const { shown } = await walk(engineWith(changed), 'newcomer-2');
+    const all = shown.join('\n');
+    expect(all).toMatch(/生均体育运动场馆面积：小学 ≥ 8，/u);
+    // 8 × 0.87 = 6.96 → 7.0, 87.5 % of the new standard.
+    expect(all).toContain('一所小学生均体育运动场馆面积 7 平方米');
+    expect(all).not.toContain('一所小学生均体育运动场馆面积 6.5 平方米');
+    const quiz = buildQuiz(changed.find((c) => c.id === 'youzhi-2017-resource')!);
+    expect(quiz[0]!.explain).toContain('标准 8 的');
+  });
+
+  it('computes the worked 差异系数 example with the checklist code, and it agrees with the cited passage', async () => {
+    const { cv, mean } = cvExample();
+    expect(cv).toBe(weightedCV(CV_EXAMPLE.map((x) => ({ value: x.value, students: x.students }))));
+    expect(mean).toBe(2070);
+    expect(cv).toBeCloseTo(0.2575, 4);
+    const engine = engineWith(realChecklists);
+    await engine.handle('cv-reader', { kind: 'text', text: '/learn' });
+    for (let i = 0; i < TOUR.findIndex((s) => s.id === 'cv'); i++) await engine.handle('cv-reader', { kind: 'action', action: LEARN.next });
+    const [example] = await engine.handle('cv-reader', { kind: 'action', action: LEARN.example });
+    expect(example!.text).toContain(`差异系数 CV ≈ ${cv.toFixed(4)}`);
+    const passage = knowledge.get().section('（二）算例')!;
+    expect(passage.text).toContain('X̄=2070');
+    expect(passage.text).toContain(cv.toFixed(4));
+  });
+
+  it('answers a question at any step with 我有问题 and then continues where the user left', async () => {
+    const engine = engineWith(realChecklists);
+    await engine.handle('asker', { kind: 'text', text: '/learn' });
+    await engine.handle('asker', { kind: 'action', action: LEARN.next });
+    expect((await engine.handle('asker', { kind: 'action', action: LEARN.ask }))[0]!.text).toContain('县里怎么申报');
+    const replies = await engine.handle('asker', { kind: 'text', text: '刚通过基本均衡两年的县能申报优质均衡吗？' });
+    expect(replies[0]!.text).toContain('根据文件原文');
+    const resume = buttons(replies).find((b) => b.action === LEARN.resume)!;
+    expect((await engine.handle('asker', { kind: 'action', action: resume.action }))[0]!.text).toContain('了解评估（2/7）县里怎么申报');
+  });
+
+  it('keeps the step across a restart', async () => {
+    await engineWith(realChecklists).handle('restarter', { kind: 'text', text: '/learn' });
+    await engineWith(realChecklists).handle('restarter', { kind: 'action', action: LEARN.next });
+    await engineWith(realChecklists).handle('restarter', { kind: 'action', action: LEARN.next });
+    const [again] = await engineWith(realChecklists).handle('restarter', { kind: 'action', action: LEARN.resume });
+    expect(again!.text).toContain('了解评估（3/7）');
+  });
+});
