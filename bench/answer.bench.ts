@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildSyntheticCorpus } from './synthetic.js';
 
 /**
  * Answer benchmark: warm latency over the dev questions on the seeds, then a
@@ -34,39 +35,14 @@ function latency(label: string, indexDir: string): void {
   );
 }
 
-/** Seed paragraphs shuffled into files, numbers varied, until the corpus holds about `passages` passages. */
-function buildSynthetic(dir: string, passages: number): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const paragraphs = fs
-    .readdirSync(path.join(shared, 'seeds'))
-    .flatMap((f) => fs.readFileSync(path.join(shared, 'seeds', f), 'utf8').split('\n'))
-    .filter((l) => l.trim().length > 40);
-  let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  // ~1.05 passages per KB of seed text (measured: 56 985 from 52 MB, 97 755 from 91 MB), with a margin.
-  const targetBytes = (passages / 1.0) * 1024;
-  let written = 0;
-  for (let file = 0; written < targetBytes; file++) {
-    const parts = [`第${file + 1}篇 综合材料汇编`];
-    let size = 0;
-    while (size < 256 * 1024) {
-      const p = paragraphs[Math.floor(rand() * paragraphs.length)]!.replace(/\d+/g, (d) => String(Number(d) + Math.floor(rand() * 9)));
-      parts.push(p);
-      size += Buffer.byteLength(p) + 1;
-    }
-    const text = `${parts.join('\n')}\n`;
-    fs.writeFileSync(path.join(dir, `synthetic-${String(file).padStart(4, '0')}.txt`), text);
-    written += Buffer.byteLength(text);
-  }
-}
-
 try {
   const seedsIndex = path.join(work, 'index-seeds');
   node('bench/ingestOnce.ts', [seedsIndex, path.join(shared, 'seeds')]);
   latency('seeds, warm', seedsIndex);
 
   const corpus = path.join(work, 'synthetic');
-  buildSynthetic(corpus, TARGET_PASSAGES);
+  // ~1.05 passages per KB of seed text (measured: 56 985 from 52 MB, 97 755 from 91 MB); aim a little above.
+  buildSyntheticCorpus(path.join(shared, 'seeds'), corpus, TARGET_PASSAGES * 1024);
   const bigIndex = path.join(work, 'index-big');
   const build = JSON.parse(node('bench/ingestOnce.ts', [bigIndex, corpus])) as Build;
   console.log(

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildSyntheticCorpus } from './synthetic.js';
 
 /**
  * Ingestion benchmark: the seeds, a synthetic corpus of ≥ 50 MB generated
@@ -37,41 +38,6 @@ function folderBytes(dir: string): number {
   return fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
 }
 
-/** Deterministic PRNG so every bench run ingests the same synthetic corpus. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Files of ~256 KB made of seed paragraphs in shuffled order, with numbers varied so texts differ. */
-function buildSynthetic(dir: string, megabytes: number): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const paragraphs = fs
-    .readdirSync(seedsDir)
-    .flatMap((f) => fs.readFileSync(path.join(seedsDir, f), 'utf8').split('\n'))
-    .filter((l) => l.trim().length > 40);
-  const rand = mulberry32(20261122);
-  const target = megabytes * 1024 * 1024;
-  let written = 0;
-  for (let file = 0; written < target; file++) {
-    const parts: string[] = [`第${file + 1}篇 综合材料汇编`];
-    let size = 0;
-    while (size < 256 * 1024) {
-      const p = paragraphs[Math.floor(rand() * paragraphs.length)]!.replace(/\d+/g, (d) => String(Number(d) + Math.floor(rand() * 9)));
-      parts.push(p);
-      size += Buffer.byteLength(p) + 1;
-    }
-    const text = `${parts.join('\n')}\n`;
-    fs.writeFileSync(path.join(dir, `synthetic-${String(file).padStart(4, '0')}.txt`), text);
-    written += Buffer.byteLength(text);
-  }
-}
-
 /** Throughput of a full ingest. */
 function report(label: string, bytes: number, r: Run): void {
   const mb = bytes / 1024 / 1024;
@@ -100,7 +66,7 @@ try {
   reportRerun('seeds, unchanged re-ingest', seedsAgain);
 
   const synthetic = path.join(work, 'synthetic');
-  buildSynthetic(synthetic, SYNTHETIC_MB);
+  buildSyntheticCorpus(seedsDir, synthetic, SYNTHETIC_MB * 1024 * 1024);
   const synBytes = folderBytes(synthetic);
   const syn = ingest(path.join(work, 'index-synthetic'), synthetic);
   report(`synthetic (${fs.readdirSync(synthetic).length} files)`, synBytes, syn);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type Database from 'better-sqlite3';
+import { UserDocuments } from '../state/jsonRows.js';
 
 /** What a user has answered for one raw figure or yes/no item. */
 export const AnswerSchema = z.discriminatedUnion('status', [
@@ -41,39 +42,8 @@ export function newRun(now = new Date()): ChecklistRun {
 }
 
 /** Checklist runs per user in the state database. */
-export class ChecklistRunStore {
-  private readonly getStmt: Database.Statement;
-  private readonly putStmt: Database.Statement;
-  private readonly delStmt: Database.Statement;
-
+export class ChecklistRunStore extends UserDocuments<ChecklistRun> {
   constructor(db: Database.Database) {
-    this.getStmt = db.prepare('SELECT run FROM checklist_runs WHERE user_id = ?');
-    this.putStmt = db.prepare(
-      `INSERT INTO checklist_runs (user_id, run, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(user_id) DO UPDATE SET run = excluded.run, updated_at = excluded.updated_at`,
-    );
-    this.delStmt = db.prepare('DELETE FROM checklist_runs WHERE user_id = ?');
-  }
-
-  /** The user's run; a row that no longer parses (older version, damage) counts as none. */
-  get(userId: string): ChecklistRun | undefined {
-    const row = this.getStmt.get(userId) as { run: string } | undefined;
-    if (!row) return undefined;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(row.run);
-    } catch {
-      return undefined; // a damaged row: the user starts over rather than being stuck
-    }
-    const parsed = ChecklistRunSchema.safeParse(raw);
-    return parsed.success ? parsed.data : undefined;
-  }
-
-  save(userId: string, run: ChecklistRun): void {
-    this.putStmt.run(userId, JSON.stringify(run), new Date().toISOString());
-  }
-
-  delete(userId: string): void {
-    this.delStmt.run(userId);
+    super(db, 'checklist_runs', ChecklistRunSchema);
   }
 }

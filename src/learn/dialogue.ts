@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { UserDocuments } from '../state/jsonRows.js';
 import type { Button, Reply } from '../chat/types.js';
 import type { Checklist } from '../checklist/types.js';
 import { buildQuiz, type QuizQuestion } from './quiz.js';
@@ -19,33 +20,9 @@ const TourRunSchema = z.object({
 type TourRun = z.infer<typeof TourRunSchema>;
 
 /** Tour progress per user, in the state database beside checklist runs. */
-export class TourStore {
-  private readonly getStmt: Database.Statement;
-  private readonly putStmt: Database.Statement;
-
+export class TourStore extends UserDocuments<TourRun> {
   constructor(db: Database.Database) {
-    this.getStmt = db.prepare('SELECT run FROM tour_runs WHERE user_id = ?');
-    this.putStmt = db.prepare(
-      `INSERT INTO tour_runs (user_id, run, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(user_id) DO UPDATE SET run = excluded.run, updated_at = excluded.updated_at`,
-    );
-  }
-
-  get(userId: string): TourRun | undefined {
-    const row = this.getStmt.get(userId) as { run: string } | undefined;
-    if (!row) return undefined;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(row.run);
-    } catch {
-      return undefined; // a damaged row: the tour starts over rather than being stuck
-    }
-    const parsed = TourRunSchema.safeParse(raw);
-    return parsed.success ? parsed.data : undefined;
-  }
-
-  save(userId: string, run: TourRun): void {
-    this.putStmt.run(userId, JSON.stringify(run), new Date().toISOString());
+    super(db, 'tour_runs', TourRunSchema);
   }
 }
 
