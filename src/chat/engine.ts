@@ -72,7 +72,8 @@ export class ChatEngine {
     if (!/[\p{L}]/u.test(text)) return [{ text: T.NOT_A_QUESTION }];
     if ([...text].length > T.MAX_QUESTION_CHARS) return [{ text: T.TOO_LONG }];
     const answer = await this.ask(kb, text);
-    return dialogue?.awaitsAnswer(userId) ? [answer, { text: T.CHECKLIST_WAITING }] : [answer];
+    const reminder = dialogue?.reminder(userId);
+    return reminder ? [answer, { text: reminder }] : [answer];
   }
 
   private command(kb: KnowledgeBase, userId: string, text: string): Reply[] {

@@ -32,7 +32,6 @@ export const TOO_LONG = `问题太长了，请精简到 ${MAX_QUESTION_CHARS} �
 export const NOT_A_QUESTION = '请用文字输入问题，例如：“小学生均教学仪器设备值要达到多少？”';
 export const NO_SUCH_CHOICE = '没有这个选项，请看上面列出的字母，或直接输入问题。';
 export const FILE_WITHOUT_CHECKLIST = '收到文件。如果这是全县学校数据表，请先发送 /checklist 并选择“县域评估”，再发送文件。';
-export const CHECKLIST_WAITING = '（自查还在进行：请继续回答上面的问题，或发送 /reset 退出自查。）';
 export const UNKNOWN_COMMAND = '没有这个命令。输入 /help 查看可用的命令，或直接输入问题。';
 export const PASSAGE_GONE = '这段原文已不在当前索引中（文件可能已更新），请重新提问。';
 export const NO_DOCUMENTS = '还没有收录任何文件。';

@@ -44,6 +44,9 @@ const T = {
   reset: '已清除自查进度。发送 /checklist 可以重新开始。',
   notDone: (n: number) => `自查还没完成，还有 ${n} 项没填。填完后会生成报告；发送 /reset 可以重新开始。`,
   unknownChecklist: '自查清单没有加载成功，请联系管理员检查 corpus/checklists。',
+  countyReportSent: '县域评估的结果已经发在上面了。改好数据表后可以直接再发送一次，会重新评估；发送 /reset 可以重新开始。',
+  waitingForTable: '（县域评估在等您发送学校数据表；发送 /reset 可以退出。）',
+  waitingForAnswer: '（自查还在进行：请继续回答上面的问题，或发送 /reset 退出自查。）',
 };
 
 const navButtons = (canBack: boolean): Button[][] => [
@@ -91,6 +94,9 @@ export class ChecklistDialogue {
     const run = this.runs.get(userId);
     const c = run && this.checklistOf(run);
     if (!run || !c) return [{ text: T.noRun }];
+    if (run.mode === 'county' && Object.keys(run.answers).length === 0) {
+      return [{ text: run.step.kind === 'done' ? T.countyReportSent : T.upload }];
+    }
     if (run.step.kind !== 'done') {
       const left = questionsOf(c).filter((q) => !run.answers[questionKey(q)]).length;
       return [{ text: T.notDone(left) }];
@@ -202,9 +208,21 @@ export class ChecklistDialogue {
   /** A spreadsheet sent while a county run waits for one. */
   async onFile(userId: string, fileName: string, bytes: Buffer): Promise<Reply[] | null> {
     const run = this.runs.get(userId);
-    if (!run || run.step.kind !== 'upload') return null;
-    // The run stays at the upload step: a county can send a corrected table again.
-    return this.assessCounty(bytes, fileName);
+    // After one assessment a county may send a corrected table again without starting over.
+    const countyTable = run?.mode === 'county' && (run.step.kind === 'upload' || (run.step.kind === 'done' && Object.keys(run.answers).length === 0));
+    if (!run || !countyTable) return null;
+    const replies = await this.assessCounty(bytes, fileName);
+    run.step = { kind: 'done' };
+    this.runs.save(userId, run);
+    return replies;
+  }
+
+  /** What to remind a user of when they asked a question in the middle of a checklist. */
+  reminder(userId: string): string | null {
+    const step = this.runs.get(userId)?.step.kind;
+    if (step === 'upload') return T.waitingForTable;
+    if (step === 'question' || step === 'confirm') return T.waitingForAnswer;
+    return null;
   }
 
   /** Figures no school can have: more of a kind of teacher than students, and the like. */

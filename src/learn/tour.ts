@@ -64,6 +64,13 @@ function page(parts: (string | { lines: string[]; passage?: StoredPassage })[]):
   return { text: lines.join('\n'), quoted };
 }
 
+/** The county checklist's items whose ids start with `prefix`, as lines under a heading. */
+function countyItems(ctx: TourContext, prefix: string, heading: string, withSource: boolean): string[] {
+  const items = checklist(ctx, COUNTY)?.indicators.filter((i) => i.id.startsWith(prefix)) ?? [];
+  if (items.length === 0) return [];
+  return [heading, ...items.map((i) => `· ${i.name}${i.unverified ? '（未核实）' : ''}${withSource ? `（${citeRule(i.source)}）` : ''}`)];
+}
+
 const cmp = (c: string) => (c === '>=' ? '≥' : c === '<=' ? '≤' : c);
 
 function thresholdLine(ind: NumericIndicator): string {
@@ -99,13 +106,7 @@ export const TOUR: readonly TourStep[] = [
     id: 'apply',
     title: '县里怎么申报',
     topic: '优质均衡 申报条件 认定',
-    page: (ctx) => {
-      const pre = checklist(ctx, COUNTY)?.indicators.filter((i) => i.id.startsWith('pre')) ?? [];
-      return page([
-        quote(ctx, '（一）申报条件', 1),
-        ...(pre.length ? ['自查清单里对应的前提：', ...pre.map((i) => `· ${i.name}${i.unverified ? '（未核实）' : ''}（${citeRule(i.source)}）`)] : []),
-      ]);
-    },
+    page: (ctx) => page([quote(ctx, '（一）申报条件', 1), ...countyItems(ctx, 'pre', '自查清单里对应的前提：', true)]),
   },
   {
     id: 'four-parts',
@@ -171,13 +172,7 @@ export const TOUR: readonly TourStep[] = [
     id: 'veto',
     title: '一票否决',
     topic: '一票否决',
-    page: (ctx) => {
-      const veto = checklist(ctx, COUNTY)?.indicators.filter((i) => i.id.startsWith('veto')) ?? [];
-      return page([
-        quote(ctx, '（三）一票否决情形', 1),
-        ...(veto.length ? ['自查清单里的对应项：', ...veto.map((i) => `· ${i.name}${i.unverified ? '（未核实）' : ''}`)] : []),
-      ]);
-    },
+    page: (ctx) => page([quote(ctx, '（三）一票否决情形', 1), ...countyItems(ctx, 'veto', '自查清单里的对应项：', false)]),
   },
   {
     id: 'prepare',

@@ -4,7 +4,6 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatEngine } from '../../src/chat/engine.js';
 import { LiveKnowledge } from '../../src/chat/knowledge.js';
-import { CHECKLIST_WAITING } from '../../src/chat/texts.js';
 import type { Reply } from '../../src/chat/types.js';
 import { ChecklistDialogue, CL } from '../../src/checklist/dialogue.js';
 import { loadChecklists } from '../../src/checklist/load.js';
@@ -107,7 +106,7 @@ describe('school self-check through the chat engine', () => {
     await beginSchool('carol');
     const replies = await say('carol', '小学每百名学生拥有县级以上骨干教师数要达到多少？');
     expect(all(replies)).toMatch(/根据文件原文/u);
-    expect(replies.at(-1)!.text).toBe(CHECKLIST_WAITING);
+    expect(replies.at(-1)!.text).toMatch(/^（自查还在进行：请继续回答上面的问题/u);
     expect(all(await say('carol', '1000'))).toContain('（2/8）');
   });
 
@@ -122,6 +121,19 @@ describe('school self-check through the chat engine', () => {
     const next = await say('dave', '21');
     expect(all(next)).toContain('（5/8）');
     expect(all(next)).toContain('每百名学生拥有体育、艺术');
+  });
+
+  it('county mode: waits for the table, assesses it (again when resent), then stops reminding', async () => {
+    await say('gina', '/checklist');
+    await press('gina', CL.county);
+    const waiting = await say('gina', '小学每百名学生拥有县级以上骨干教师数要达到多少？');
+    expect(waiting.at(-1)!.text).toMatch(/等您发送学校数据表/u);
+    const table = { kind: 'file' as const, fileName: 'schools.csv', bytes: Buffer.from('学校名称,学段\n') };
+    expect(all(await app.engine.handle('gina', table))).toContain('本测试不评估数据表');
+    const after = await say('gina', '小学每百名学生拥有县级以上骨干教师数要达到多少？');
+    expect(after).toHaveLength(1);
+    expect(all(await say('gina', '/report'))).toContain('县域评估的结果已经发在上面了');
+    expect(all(await app.engine.handle('gina', table))).toContain('本测试不评估数据表');
   });
 
   it('starts over on /reset', async () => {
