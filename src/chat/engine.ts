@@ -26,14 +26,28 @@ export interface ChecklistPart {
 }
 
 /**
+ * A user's place in line, taken when their update arrives (before any network
+ * call) and used once: `run` handles a dialogue input and delivers its replies,
+ * `exclusive` runs other work (an adapter saving an upload), `release` gives the
+ * place up when the update is dropped. Later turns of the same user wait.
+ */
+export interface Turn {
+  /** Handles the input (produced when it is this turn's go, e.g. after a download) and delivers the replies, in order. */
+  run(input: ChatInput | (() => Promise<ChatInput>), deliver: (replies: Reply[]) => Promise<void>): Promise<void>;
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+  /** Frees the place if it was not used; harmless after use. */
+  release(): void;
+}
+
+/**
  * The dialogue, free of any transport: (user, input) → replies. The terminal
  * chat and the Telegram bot both call it and only translate its replies.
  * `knowledge` is asked anew for every input, so a re-index is picked up
  * between two messages.
  */
 export class ChatEngine {
-  /** Per-user chains: one user's messages are handled in order, different users concurrently. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Per-user chains: one user's turns run in the order they were taken, different users concurrently. */
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly knowledge: () => KnowledgeBase,
@@ -41,16 +55,52 @@ export class ChatEngine {
     private readonly learn?: LearnDialogue,
   ) {}
 
-  handle(userId: string, raw: ChatInput): Promise<Reply[]> {
-    const input = ChatInputSchema.parse(raw);
+  /** Reserves the user's next place synchronously: call it as the update arrives. */
+  takeTurn(userId: string): Turn {
     const previous = this.queues.get(userId) ?? Promise.resolve();
-    const next = previous.then(() => this.handleNow(userId, input));
-    const tail = next.catch(() => undefined);
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const tail = previous.then(() => finished);
     this.queues.set(userId, tail);
     void tail.then(() => {
       if (this.queues.get(userId) === tail) this.queues.delete(userId);
     });
-    return next;
+    let used = false;
+    const claim = () => {
+      if (used) throw new Error('a turn is used once');
+      used = true;
+    };
+    const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
+      claim();
+      try {
+        await previous;
+        return await work();
+      } finally {
+        finish();
+      }
+    };
+    return {
+      exclusive,
+      run: (input, deliver) =>
+        exclusive(async () => {
+          const raw = typeof input === 'function' ? await input() : input;
+          await deliver(await this.handleNow(userId, ChatInputSchema.parse(raw)));
+        }),
+      release: () => {
+        if (used) return;
+        used = true;
+        finish();
+      },
+    };
+  }
+
+  /** Handles one input in the user's order and returns the replies (the terminal and tests). */
+  async handle(userId: string, input: ChatInput): Promise<Reply[]> {
+    let replies: Reply[] = [];
+    await this.takeTurn(userId).run(input, async (r) => {
+      replies = r;
+    });
+    return replies;
   }
 
   private async handleNow(userId: string, input: ChatInput): Promise<Reply[]> {

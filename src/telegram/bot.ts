@@ -1,7 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { limit } from '@grammyjs/ratelimiter';
 import { Bot, InputFile, type Context } from 'grammy';
-import type { ChatEngine } from '../chat/engine.js';
+import type { ChatEngine, Turn } from '../chat/engine.js';
 import type { ChatInput, Reply } from '../chat/types.js';
 import { JunhengError } from '../errors.js';
 import type { IngestSummary } from '../ingest/pipeline.js';
@@ -41,6 +41,8 @@ export const FLOOD_LIMIT = 15;
 export const FLOOD_WINDOW_MS = 10_000;
 /** Telegram lets bots download files up to 20 MB. */
 const MAX_DOWNLOAD = 20 * 1024 * 1024;
+/** Telegram's limit for a button's callback data. */
+const MAX_CALLBACK_BYTES = 64;
 
 export interface BotOptions {
   token: string;
@@ -75,16 +77,27 @@ export function createBot(o: BotOptions): Bot {
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowHttpErrors: false }));
   const reindexQueue = new ReindexQueue(o.reindex);
   const noticeAt = new Map<number, number>();
+  const turns = new WeakMap<Context, Turn>();
 
+  // First, before anything awaits: the user's place in line, so that every later
+  // step of this update (checks, downloads, the engine, the replies) keeps arrival order.
   bot.use(async (ctx, next) => {
-    if (o.allowedIds.length > 0 && ctx.from && !o.allowedIds.includes(ctx.from.id) && !o.adminIds.includes(ctx.from.id)) {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery();
-      if (ctx.chat) await ctx.api.sendMessage(ctx.chat.id, TEXT.notAllowed);
-      return;
+    if (!ctx.from) return next();
+    const turn = o.engine.takeTurn(String(ctx.from.id));
+    turns.set(ctx, turn);
+    try {
+      await next();
+    } finally {
+      turn.release();
     }
-    await next();
   });
+  const turnOf = (ctx: Context): Turn => {
+    const turn = turns.get(ctx);
+    if (!turn) throw new Error('update without a sender reached a handler');
+    return turn;
+  };
 
+  // Flood control before the allow-list: refusals to strangers are rate-limited too.
   bot.use(
     limit({
       timeFrame: FLOOD_WINDOW_MS,
@@ -102,33 +115,52 @@ export function createBot(o: BotOptions): Bot {
     }),
   );
 
-  const send = async (ctx: Context, replies: Reply[]) => {
-    const chatId = ctx.chat!.id;
+  bot.use(async (ctx, next) => {
+    if (o.allowedIds.length > 0 && ctx.from && !o.allowedIds.includes(ctx.from.id) && !o.adminIds.includes(ctx.from.id)) {
+      if (ctx.callbackQuery) bestEffort(ctx.answerCallbackQuery(), 'answerCallbackQuery');
+      if (ctx.chat) await ctx.api.sendMessage(ctx.chat.id, TEXT.notAllowed);
+      return;
+    }
+    await next();
+  });
+
+  /** Calls whose failure must not stop an answer (typing indicator, button acknowledgement). */
+  const bestEffort = (call: Promise<unknown>, what: string) => {
+    call.catch((e: unknown) => o.log.debug({ err: e }, `${what} failed (ignored)`));
+  };
+
+  const send = async (chatId: number, replies: Reply[]) => {
     for (const r of replies) {
       const parts = replyMessages(r.text);
       for (const [i, html] of parts.entries()) {
         const keyboard = i === parts.length - 1 ? inlineKeyboard(r.buttons) : undefined;
-        await ctx.api.sendMessage(chatId, html, {
+        await bot.api.sendMessage(chatId, html, {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
           ...(keyboard ? { reply_markup: keyboard } : {}),
         });
       }
-      if (r.document) await ctx.api.sendDocument(chatId, new InputFile(r.document.bytes, r.document.fileName));
+      if (r.document) await bot.api.sendDocument(chatId, new InputFile(r.document.bytes, r.document.fileName));
     }
   };
 
-  const handle = async (ctx: Context, input: ChatInput) => {
-    await ctx.replyWithChatAction('typing');
-    await send(ctx, await o.engine.handle(String(ctx.from!.id), input));
+  const handle = (ctx: Context, input: ChatInput | (() => Promise<ChatInput>)) => {
+    const chatId = ctx.chat!.id;
+    bestEffort(ctx.replyWithChatAction('typing'), 'sendChatAction');
+    return turnOf(ctx).run(input, (replies) => send(chatId, replies));
   };
 
   bot.on('message:text', (ctx) => handle(ctx, { kind: 'text', text: ctx.message.text }));
 
   bot.on('callback_query:data', async (ctx) => {
-    await ctx.answerCallbackQuery();
-    if (!ctx.chat) return;
-    await handle(ctx, { kind: 'action', action: ctx.callbackQuery.data });
+    bestEffort(ctx.answerCallbackQuery(), 'answerCallbackQuery');
+    const data = ctx.callbackQuery.data;
+    // Our buttons carry at most 64 bytes (Telegram's limit); anything else is not ours.
+    if (!ctx.chat || Buffer.byteLength(data, 'utf8') > MAX_CALLBACK_BYTES) {
+      o.log.debug({ user: ctx.from.id, bytes: Buffer.byteLength(data, 'utf8') }, 'callback data ignored');
+      return;
+    }
+    await handle(ctx, { kind: 'action', action: data });
   });
 
   bot.on('message:document', async (ctx) => {
@@ -137,19 +169,26 @@ export function createBot(o: BotOptions): Bot {
     const ext = extensionOf(name);
     const isTable = TABLE_EXTENSIONS.includes(ext);
     const isCorpus = CORPUS_EXTENSIONS.includes(ext);
-    if (!isTable && !isCorpus) return void (await ctx.reply(TEXT.unsupportedFile));
-    if (isCorpus && !o.adminIds.includes(ctx.from.id)) return void (await ctx.reply(TEXT.adminOnly));
-    if ((doc.file_size ?? 0) > MAX_DOWNLOAD) return void (await ctx.reply(TEXT.tooBig));
-    const file = await ctx.getFile();
-    const response = await fetch(`${o.apiRoot}/file/bot${o.token}/${file.file_path}`);
-    if (!response.ok) throw new Error(`file download failed: HTTP ${response.status}`);
-    const bytes = Buffer.from(await response.arrayBuffer());
-    if (isTable) return handle(ctx, { kind: 'file', fileName: name, bytes });
-
-    const saved = saveToCorpus(o.corpusDir, name, bytes);
-    o.log.info({ user: ctx.from.id, file: saved }, 'admin added a document');
-    await ctx.reply(TEXT.received(name));
+    const turn = turnOf(ctx);
     const chatId = ctx.chat.id;
+    const say = (text: string) => turn.exclusive(() => bot.api.sendMessage(chatId, text));
+    if (!isTable && !isCorpus) return void (await say(TEXT.unsupportedFile));
+    if (isCorpus && !o.adminIds.includes(ctx.from.id)) return void (await say(TEXT.adminOnly));
+    if ((doc.file_size ?? 0) > MAX_DOWNLOAD) return void (await say(TEXT.tooBig));
+    const download = async (): Promise<Buffer> => {
+      const file = await ctx.getFile();
+      const response = await fetch(`${o.apiRoot}/file/bot${o.token}/${file.file_path}`);
+      if (!response.ok) throw new Error(`file download failed: HTTP ${response.status}`);
+      return Buffer.from(await response.arrayBuffer());
+    };
+    if (isTable) return handle(ctx, async () => ({ kind: 'file', fileName: name, bytes: await download() }));
+
+    const userId = ctx.from.id;
+    await turn.exclusive(async () => {
+      const saved = saveToCorpus(o.corpusDir, name, await download());
+      o.log.info({ user: userId, file: saved }, 'admin added a document');
+      await bot.api.sendMessage(chatId, TEXT.received(name));
+    });
     // Not awaited: questions keep being answered from the current index meanwhile.
     reindexQueue.enqueue().then(
       (summary) => bot.api.sendMessage(chatId, summaryText(summary)),

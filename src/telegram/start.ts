@@ -1,8 +1,10 @@
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import { webhookCallback } from 'grammy';
+import { Api, GrammyError, webhookCallback, type Bot } from 'grammy';
 import type { App } from '../chat/app.js';
 import type { Config } from '../config.js';
+import { ConfigError } from '../errors.js';
 import type { IdentifiedEmbeddings } from '../index/embedder.js';
 import { runIngest } from '../ingest/pipeline.js';
 import type { Logger } from '../logger.js';
@@ -12,12 +14,62 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** One attempt to reach the Bot API at start-up; an unreachable host must not mean minutes of silence. */
+const CONNECT_ATTEMPT_MS = 10_000;
+/** Waits between connection attempts grow to this and stay there: the bot keeps trying until stopped. */
+const MAX_RETRY_WAIT_S = 60;
+
+export const START_TEXT = {
+  badToken: 'Telegram 令牌无效，请检查 TELEGRAM_BOT_TOKEN（可在 @BotFather 用 /token 重新获取）。',
+  unreachable: (apiRoot: string, waitS: number, attempt: number) =>
+    `连不上 Telegram 服务器（${apiRoot}），${waitS} 秒后第 ${attempt + 1} 次重试……请检查网络或 TELEGRAM_API_ROOT。`,
+};
+
+export interface StartOptions {
+  /** Tells the person who started the bot what is going on (the terminal prints it). */
+  say?: (text: string) => void;
+  /** Stops the connection attempts at start-up. */
+  signal?: AbortSignal;
+}
+
+/**
+ * getMe until it answers: a refused token stops with a Chinese reason; a
+ * network failure is said within CONNECT_ATTEMPT_MS and retried with back-off.
+ */
+async function connect(bot: Bot, apiRoot: string, o: StartOptions, log: Logger): Promise<void> {
+  const say = o.say ?? (() => undefined);
+  for (let attempt = 1; ; attempt++) {
+    o.signal?.throwIfAborted();
+    try {
+      // A plain client, without the bot's auto-retry: this loop decides when to say something and retry.
+      const probe = new Api(bot.token, { apiRoot });
+      bot.botInfo = await probe.getMe(AbortSignal.timeout(CONNECT_ATTEMPT_MS) as Parameters<Api['getMe']>[0]);
+      return;
+    } catch (e) {
+      // Telegram answers 401 for a wrong token and 404 for one that is not a token at all.
+      if (e instanceof GrammyError && (e.error_code === 401 || e.error_code === 404)) {
+        throw new ConfigError(START_TEXT.badToken, `getMe refused the token: ${e.error_code} ${e.description}`, { cause: e });
+      }
+      const waitS = Math.min(5 * 2 ** (attempt - 1), MAX_RETRY_WAIT_S);
+      log.warn({ err: e, attempt }, 'Bot API not reachable at start-up, retrying');
+      say(START_TEXT.unreachable(apiRoot, waitS, attempt));
+      await sleep(waitS * 1000, undefined, { signal: o.signal });
+    }
+  }
+}
+
 /**
  * Starts the bot on the app's engine: long polling through @grammyjs/runner
  * (updates of different users handled concurrently), or a webhook server when
  * WEBHOOK_URL is set. Commands are registered in Chinese.
  */
-export async function startTelegram(config: Config, app: App, embedder: IdentifiedEmbeddings, log: Logger): Promise<RunningBot> {
+export async function startTelegram(
+  config: Config,
+  app: App,
+  embedder: IdentifiedEmbeddings,
+  log: Logger,
+  options: StartOptions = {},
+): Promise<RunningBot> {
   const t = config.telegram;
   if (!t.token) throw new Error('startTelegram needs TELEGRAM_BOT_TOKEN');
   const bot = createBot({
@@ -30,8 +82,13 @@ export async function startTelegram(config: Config, app: App, embedder: Identifi
     corpusDir: config.corpusDir,
     reindex: () => runIngest({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }),
   });
-  await bot.init();
-  await bot.api.setMyCommands(COMMANDS);
+  await connect(bot, t.apiRoot, options, log);
+  try {
+    await bot.api.setMyCommands(COMMANDS);
+  } catch (e) {
+    // The command menu is a convenience; the bot answers without it.
+    log.warn({ err: e }, 'setMyCommands failed; the command menu may be missing');
+  }
   log.info({ bot: bot.botInfo.username, mode: t.webhookUrl ? 'webhook' : 'polling' }, 'telegram bot started');
 
   if (t.webhookUrl) {

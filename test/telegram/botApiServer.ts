@@ -514,6 +514,7 @@ export class BotApiServer {
   private callbackCounter = 0;
   private readonly commands = new Map<string, { command: string; description: string }[]>();
   private readonly failures = new Map<string, { count: number; response: FailResponse }>();
+  private latency: ((method: string) => number) | undefined;
   private readonly blocked = new Set<number>();
   private readonly waiters = new Set<Waiter>();
   private readonly handlers: Map<string, { name: string; fn: Handler }>;
@@ -595,6 +596,19 @@ export class BotApiServer {
   /** The next `count` calls of `method` fail with `response` (a 429 etc., or a destroyed socket). */
   failNext(method: string, count: number, response: FailResponse): void {
     this.failures.set(method.toLowerCase(), { count, response });
+  }
+
+  /**
+   * Answers each call of the bot after `delay(method)` milliseconds (0 or less: at once), the way a
+   * real Bot API's response times vary; getUpdates is never delayed. `undefined` turns it off.
+   */
+  setLatency(delay: ((method: string) => number) | undefined): void {
+    this.latency = delay;
+  }
+
+  /** Queues an update exactly as given (one a real client would never produce, or a forged one). */
+  injectUpdate(type: string, payload: unknown): void {
+    this.enqueue(type, payload);
   }
 
   /** The user blocks the bot: sends to this chat get 403 "Forbidden: bot was blocked by the user". */
@@ -740,6 +754,8 @@ export class BotApiServer {
       this.finishCall(call, res, 404, { ok: false, error_code: 404, description: 'Not Found' });
       return;
     }
+    const delay = isGetUpdates ? 0 : (this.latency?.(method) ?? 0);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const failure = this.failures.get(method.toLowerCase());
     if (failure && failure.count > 0) {
       if (--failure.count === 0) this.failures.delete(method.toLowerCase());

@@ -1,51 +1,17 @@
-import fs from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/chat/app.js';
-import { loadConfig } from '../../src/config.js';
-import { runIngest } from '../../src/ingest/pipeline.js';
-import { LocalHashEmbeddings } from '../../src/index/embedder.js';
-import { createLogger } from '../../src/logger.js';
 import { TEXT } from '../../src/telegram/bot.js';
-import { startTelegram, type RunningBot } from '../../src/telegram/start.js';
-import { repoRoot, tempDir } from '../ingest/pipelineFixture.js';
-import { BotApiServer } from './botApiServer.js';
+import { freePort, startHarnessBot, type HarnessBot } from './harness.js';
 
-const TOKEN = '777:MODES-token-abcdefghijklmnop';
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanup.reverse()) await c();
   cleanup = [];
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startBot(env: Record<string, string>): Promise<{ server: BotApiServer; bot: RunningBot; app: App }> {
-  const work = tempDir('modes');
-  const server = await BotApiServer.start({ token: TOKEN });
-  const config = loadConfig(
-    { CORPUS_DIR: path.join(repoRoot, 'corpus'), CHECKLIST_DIR: path.join(repoRoot, 'corpus/checklists'), INDEX_DIR: path.join(work, 'index'), TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: server.apiRoot, LOG_LEVEL: 'silent', ...env },
-    work,
-  );
-  const embedder = new LocalHashEmbeddings();
-  await runIngest({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes });
-  const app = createApp(config, embedder);
-  const bot = await startTelegram(config, app, embedder, createLogger('silent', [TOKEN]));
-  cleanup.push(async () => {
-    await bot.stop();
-    app.close();
-    await server.stop();
-    fs.rmSync(work, { recursive: true, force: true });
-  });
-  return { server, bot, app };
+async function startBot(env: Record<string, string>): Promise<HarnessBot> {
+  const h = await startHarnessBot(env);
+  cleanup.push(h.stop);
+  return h;
 }
 
 describe('who may use the bot', () => {
