@@ -3,6 +3,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
+/**
+ * User state lives outside INDEX_DIR so that deleting the index (always safe)
+ * never deletes anyone's progress. Relative to the working directory.
+ */
+export const DEFAULT_STATE_DB = 'data/state.db';
+
 /** Every environment variable the program reads; `.env.example` lists the same ones. */
 const EnvSchema = z.object({
   CORPUS_DIR: z.string().min(1).default('corpus'),
@@ -26,8 +32,13 @@ export interface Config {
   indexDir: string;
   /** Checklist definitions (YAML), independent of the corpus being indexed. */
   checklistDir: string;
-  /** User state (checklist runs); beside the index generations, never inside one. */
+  /** User state (checklist runs, tour progress); outside INDEX_DIR by default. */
   stateDb: string;
+  /**
+   * Set when `stateDb` is the default: the old default `<INDEX_DIR>/state.db`,
+   * moved to `stateDb` once if it exists and `stateDb` does not.
+   */
+  legacyStateDb?: string;
   /** Where the terminal saves report files. */
   reportDir: string;
   maxFileBytes: number;
@@ -68,11 +79,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`配置有误，请检查 .env：${detail}`, `invalid environment: ${detail}`);
   }
   const e = parsed.data;
+  const stateDb = path.resolve(cwd, e.STATE_DB ?? DEFAULT_STATE_DB);
+  const indexDir = path.resolve(cwd, e.INDEX_DIR);
   return {
     corpusDir: path.resolve(cwd, e.CORPUS_DIR),
-    indexDir: path.resolve(cwd, e.INDEX_DIR),
+    indexDir,
     checklistDir: path.resolve(cwd, e.CHECKLIST_DIR),
-    stateDb: path.resolve(cwd, e.STATE_DB ?? path.join(e.INDEX_DIR, 'state.db')),
+    stateDb,
+    ...(stateDb === path.resolve(cwd, DEFAULT_STATE_DB) ? { legacyStateDb: path.join(indexDir, 'state.db') } : {}),
     reportDir: path.resolve(cwd, e.REPORT_DIR),
     maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
     embedder: e.EMBEDDER,

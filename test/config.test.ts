@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     const c = loadConfig({ WEBHOOK_URL: '', TELEGRAM_BOT_TOKEN: '', STATE_DB: '', ADMIN_USER_IDS: '' }, '/x');
     expect(c.telegram.webhookUrl).toBeNull();
     expect(c.telegram.token).toBeNull();
-    expect(c.stateDb).toBe('/x/index/state.db');
+    expect(c.stateDb).toBe('/x/data/state.db');
   });
 
   it('reads Telegram settings and user id lists', () => {
@@ -24,13 +24,23 @@ describe('loadConfig', () => {
       corpusDir: '/srv/junheng/corpus',
       indexDir: '/srv/junheng/index',
       checklistDir: '/srv/junheng/corpus/checklists',
-      stateDb: '/srv/junheng/index/state.db',
+      stateDb: '/srv/junheng/data/state.db',
+      legacyStateDb: '/srv/junheng/index/state.db',
       reportDir: '/srv/junheng/reports',
       maxFileBytes: 100 * 1024 * 1024,
       embedder: 'local',
       logLevel: 'info',
       telegram: { token: null, apiRoot: 'https://api.telegram.org', webhookUrl: null, webhookPort: 8080, adminIds: [], allowedIds: [] },
     });
+  });
+
+  it('keeps user state outside the index, and resolves STATE_DB against the working directory', () => {
+    const c = loadConfig({ INDEX_DIR: 'idx' }, '/srv/junheng');
+    expect(c.stateDb).toBe('/srv/junheng/data/state.db');
+    expect(c.legacyStateDb).toBe('/srv/junheng/idx/state.db');
+    const own = loadConfig({ STATE_DB: 'var/users.db' }, '/srv/junheng');
+    expect(own.stateDb).toBe('/srv/junheng/var/users.db');
+    expect(own.legacyStateDb).toBeUndefined();
   });
 
   it('rejects a nonsense value with a Chinese message naming the variable', () => {

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import path from 'node:path';
 import { assessCounty, countyReportText } from '../checklist/county.js';
 import { ChecklistDialogue, SCHOOL_CHECKLIST, type CountyAssessor } from '../checklist/dialogue.js';
 import { checklistById, loadChecklists } from '../checklist/load.js';
@@ -10,7 +10,8 @@ import type { Config } from '../config.js';
 import { JunhengError } from '../errors.js';
 import type { IdentifiedEmbeddings } from '../index/embedder.js';
 import { LearnDialogue, TourStore } from '../learn/dialogue.js';
-import { openStateDb } from '../state/db.js';
+import type { Logger } from '../logger.js';
+import { openUserState, type StateRecovery } from '../state/db.js';
 import { ChatEngine } from './engine.js';
 import { LiveKnowledge } from './knowledge.js';
 import type { Reply } from './types.js';
@@ -31,26 +32,39 @@ export function countyAssessor(checklists: readonly Checklist[]): CountyAssessor
 
 export interface App {
   engine: ChatEngine;
+  /**
+   * Set when the user-state file was damaged or unusable at start (restored
+   * from a backup, started fresh, or kept in memory); `stateNoticeText`
+   * renders what users should be told.
+   */
+  stateNotice: StateRecovery | undefined;
   close(): void;
 }
 
 /**
  * Everything a transport needs, built once: the live knowledge base, the
  * checklist definitions, the user-state database and the engine over them.
- * The terminal chat and the Telegram bot both start from here.
+ * The terminal chat and the Telegram bot both start from here. A damaged or
+ * unusable state file never stops it: questions need no user state.
  */
-export function createApp(config: Config, embedder: IdentifiedEmbeddings): App {
+export function createApp(config: Config, embedder: IdentifiedEmbeddings, log?: Logger): App {
   const knowledge = new LiveKnowledge(config.indexDir, embedder);
   const checklists = loadChecklists(config.checklistDir);
-  const db: Database.Database = openStateDb(config.stateDb);
+  const state = openUserState(config.stateDb, { legacyFile: config.legacyStateDb, log });
+  const db = state.db;
+  // An old .env may still say STATE_DB=index/state.db.
+  if (!path.relative(config.indexDir, config.stateDb).startsWith('..')) {
+    log?.warn({ stateDb: config.stateDb, indexDir: config.indexDir }, 'STATE_DB is inside INDEX_DIR: deleting the index would delete user state');
+  }
   const dialogue = new ChecklistDialogue(checklists, new ChecklistRunStore(db), countyAssessor(checklists));
   const learn = new LearnDialogue(() => checklists, new TourStore(db));
   const engine = new ChatEngine(() => knowledge.get(), { dialogue, reportFile: (r) => reportWorkbook(r) }, learn);
   return {
     engine,
+    stateNotice: state.recovered,
     close: () => {
       knowledge.close();
-      db.close();
+      state.close();
     },
   };
 }

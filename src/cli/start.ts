@@ -6,6 +6,7 @@ import { scanCorpus } from '../ingest/scan.js';
 import { LocalHashEmbeddings } from '../index/embedder.js';
 import { staleReason } from '../index/freshness.js';
 import { createLogger } from '../logger.js';
+import { stateNoticeText } from '../state/db.js';
 import { summaryText } from './ingestReport.js';
 import { ingestWithProgress } from './runIngest.js';
 import { runTerminalChat } from './terminal.js';
@@ -31,9 +32,11 @@ async function main(): Promise<void> {
     const summary = await ingestWithProgress({ dirs, indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }, log);
     process.stdout.write(`${summaryText(summary)}\n\n`);
   }
-  const app = createApp(config, embedder);
+  const app = createApp(config, embedder, log);
+  // Whoever started the program reads this first; the recovery itself is logged at warn.
+  if (app.stateNotice) process.stdout.write(`${stateNoticeText(app.stateNotice)}\n\n`);
   if (config.telegram.token) {
-    const bot = await startTelegram(config, app, embedder, log);
+    const bot = await startTelegram(config, app, embedder, log, { say: (text) => process.stdout.write(`${text}\n`) });
     process.stdout.write('Telegram 机器人已启动（按 Ctrl+C 停止）。\n');
     const stop = async () => {
       await bot.stop();

@@ -1,10 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { z } from 'zod';
+import { isDamage, isSqliteError, SAVE_DAMAGED, SAVE_FAILED, StateDbError } from './errors.js';
 
 /**
  * One JSON document per user in a state table (user_id, run, updated_at),
  * validated by a zod schema when read. A row that no longer parses (an older
  * version, damage) reads as absent: the user starts over rather than being stuck.
+ * The same holds when SQLite itself cannot read (a file damaged while running):
+ * the engine reads state on every message, and questions must keep working.
+ * A failed write is a StateDbError with a Chinese message, never SQLite's English.
  */
 export class UserDocuments<T> {
   private readonly getStmt: Database.Statement;
@@ -21,7 +25,13 @@ export class UserDocuments<T> {
   }
 
   get(userId: string): T | undefined {
-    const row = this.getStmt.get(userId) as { run: string } | undefined;
+    let row: { run: string } | undefined;
+    try {
+      row = this.getStmt.get(userId) as { run: string } | undefined;
+    } catch (e) {
+      if (isSqliteError(e)) return undefined;
+      throw e;
+    }
     if (!row) return undefined;
     let raw: unknown;
     try {
@@ -34,10 +44,20 @@ export class UserDocuments<T> {
   }
 
   save(userId: string, value: T): void {
-    this.putStmt.run(userId, JSON.stringify(value), new Date().toISOString());
+    write('save', () => this.putStmt.run(userId, JSON.stringify(value), new Date().toISOString()));
   }
 
   delete(userId: string): void {
-    this.delStmt.run(userId);
+    write('delete', () => this.delStmt.run(userId));
+  }
+}
+
+function write(what: string, run: () => unknown): void {
+  try {
+    run();
+  } catch (e) {
+    if (!isSqliteError(e)) throw e;
+    const damaged = isDamage(e);
+    throw new StateDbError(damaged ? SAVE_DAMAGED : SAVE_FAILED, `state ${what} failed: ${(e as Error).message}`, damaged, { cause: e });
   }
 }
