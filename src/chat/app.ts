@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import { openUserState, type StateRecovery } from '../state/db.js';
 import { ChatEngine } from './engine.js';
 import { LiveKnowledge } from './knowledge.js';
+import { UpdateInbox } from '../state/inbox.js';
 import type { Reply } from './types.js';
 
 /** A county spreadsheet in, the county report out; a bad file gets its Chinese reason. */
@@ -38,6 +39,8 @@ export interface App {
    * renders what users should be told.
    */
   stateNotice: StateRecovery | undefined;
+  /** Telegram updates from arrival until handled, in the same state database. */
+  inbox: UpdateInbox;
   close(): void;
 }
 
@@ -62,6 +65,7 @@ export function createApp(config: Config, embedder: IdentifiedEmbeddings, log?: 
   return {
     engine,
     stateNotice: state.recovered,
+    inbox: new UpdateInbox(db),
     close: () => {
       knowledge.close();
       state.close();

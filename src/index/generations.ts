@@ -10,7 +10,6 @@ import { ManifestSchema, type Manifest } from './manifest.js';
  *   generations/<name>/          store.db, vectors.hnsw, manifest.json
  *   generations/<name>.partial/  a generation being built (never read)
  *   ingest.lock                  held by the one running ingest
- *   state.db                     user state; never inside a generation
  */
 export const CURRENT_FILE = 'CURRENT';
 const GENERATIONS = 'generations';

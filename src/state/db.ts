@@ -15,6 +15,15 @@ const MIGRATIONS = [
      run TEXT NOT NULL,
      updated_at TEXT NOT NULL
    )`,
+  // Telegram updates from arrival until handled (src/state/inbox.ts).
+  `CREATE TABLE update_inbox (
+     update_id INTEGER PRIMARY KEY,
+     user_id TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'applied', 'done')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     received_at TEXT NOT NULL
+   )`,
 ];
 
 /** The schema version `openStateDb` migrates to. */

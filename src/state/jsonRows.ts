@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { z } from 'zod';
 import { isDamage, isSqliteError, SAVE_DAMAGED, SAVE_FAILED, StateDbError } from './errors.js';
+import { stateWrite } from './inbox.js';
 
 /**
  * One JSON document per user in a state table (user_id, run, updated_at),
@@ -54,7 +55,7 @@ export class UserDocuments<T> {
 
 function write(what: string, run: () => unknown): void {
   try {
-    run();
+    stateWrite(() => void run());
   } catch (e) {
     if (!isSqliteError(e)) throw e;
     const damaged = isDamage(e);

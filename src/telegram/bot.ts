@@ -1,6 +1,8 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { limit } from '@grammyjs/ratelimiter';
 import { Bot, InputFile, type Context } from 'grammy';
+import type { Update } from 'grammy/types';
+import { MAX_ATTEMPTS, withinUpdate, type UpdateInbox } from '../state/inbox.js';
 import type { ChatEngine, Turn } from '../chat/engine.js';
 import type { ChatInput, Reply } from '../chat/types.js';
 import { JunhengError } from '../errors.js';
@@ -29,6 +31,8 @@ export const TEXT = {
   unsupportedFile: '这种文件我处理不了。资料库文件请用 PDF、DOCX、TXT 或 Markdown；县域评估的数据表请用 CSV 或 Excel（.xlsx）。',
   tooBig: '文件太大了（超过 20 MB），Telegram 不允许机器人下载，请拆分或压缩后再发。',
   received: (name: string) => `已收到《${name}》，已放入资料库，正在后台重新建立索引。期间照常回答问题（用原有资料），完成后会通知您。`,
+  restartedSaved: '机器人刚才重启了一下。您上一条消息已经记下，请接着往下填写或提问。',
+  givenUp: '抱歉，您之前发的一条消息多次处理失败，已跳过。请换个说法或稍后再发。',
   reindexFailed: (msg: string) => `重新建立索引没有成功：${msg}。原有资料不受影响，仍可正常提问。`,
 };
 
@@ -54,6 +58,18 @@ export interface BotOptions {
   corpusDir: string;
   /** Re-indexes the corpus (callers serialise runs); resolves with the summary. */
   reindex: () => Promise<IngestSummary>;
+  /** Durable record of updates until handled; without it a crash may lose updates in flight. */
+  inbox?: UpdateInbox;
+}
+
+export interface JunhengBot {
+  bot: Bot;
+  /**
+   * Handles, in arrival order, the updates a crash left unfinished: `pending`
+   * ones again, `applied` ones (saved, reply lost) with a short notice. Call
+   * before polling starts. Resolves with how many were replayed.
+   */
+  replayUnfinished(): Promise<number>;
 }
 
 /** Runs re-indexes one after another: an upload during a run is indexed by the next. */
@@ -72,25 +88,43 @@ class ReindexQueue {
  * inline keyboards and documents. Everything a user can do here goes through
  * the same ChatEngine as the terminal.
  */
-export function createBot(o: BotOptions): Bot {
+export function createBot(o: BotOptions): JunhengBot {
   const bot = new Bot(o.token, { client: { apiRoot: o.apiRoot } });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowHttpErrors: false }));
   const reindexQueue = new ReindexQueue(o.reindex);
   const noticeAt = new Map<number, number>();
   const turns = new WeakMap<Context, Turn>();
 
-  // First, before anything awaits: the user's place in line, so that every later
-  // step of this update (checks, downloads, the engine, the replies) keeps arrival order.
+  const replaying = new Set<number>();
+
+  // First, before anything awaits: the update is recorded, and the user's place in
+  // line taken, so that every later step of this update (checks, downloads, the
+  // engine, the replies) keeps arrival order and a crash loses nothing.
   bot.use(async (ctx, next) => {
-    if (!ctx.from) return next();
-    const turn = o.engine.takeTurn(String(ctx.from.id));
-    turns.set(ctx, turn);
+    const updateId = ctx.update.update_id;
+    const inbox = o.inbox;
+    if (inbox && !replaying.has(updateId)) {
+      const { seen } = inbox.receive(updateId, String(ctx.from?.id ?? ''), ctx.update);
+      // A redelivery (Telegram after a restart, a webhook retry): answered once.
+      if (seen) return void o.log.debug({ update: updateId, seen }, 'update seen before, skipped');
+    }
+    const turn = ctx.from ? o.engine.takeTurn(String(ctx.from.id)) : undefined;
+    if (turn) turns.set(ctx, turn);
     try {
-      await next();
+      await (inbox ? withinUpdate(inbox, updateId, next) : next());
     } finally {
-      turn.release();
+      turn?.release();
+      if (inbox) finish(inbox, updateId);
     }
   });
+  const finish = (inbox: UpdateInbox, updateId: number) => {
+    try {
+      inbox.done(updateId);
+    } catch (e) {
+      // The state file failing now must not turn an answered message into an error.
+      o.log.error({ err: e, update: updateId }, 'could not mark an update handled');
+    }
+  };
   const turnOf = (ctx: Context): Turn => {
     const turn = turns.get(ctx);
     if (!turn) throw new Error('update without a sender reached a handler');
@@ -212,5 +246,37 @@ export function createBot(o: BotOptions): Bot {
     }
   });
 
-  return bot;
+  const replayUnfinished = async (): Promise<number> => {
+    const inbox = o.inbox;
+    if (!inbox) return 0;
+    let replayed = 0;
+    for (const u of inbox.unfinished()) {
+      const update = u.payload as Update;
+      const chatId = update.message?.chat.id ?? update.callback_query?.message?.chat.id;
+      if (u.attempts > MAX_ATTEMPTS) {
+        o.log.error({ update: u.updateId, attempts: u.attempts }, 'update given up after repeated crashes');
+        inbox.done(u.updateId);
+        if (chatId !== undefined) await bot.api.sendMessage(chatId, TEXT.givenUp).catch(() => undefined);
+        continue;
+      }
+      if (u.status === 'applied') {
+        inbox.done(u.updateId);
+        if (chatId !== undefined) await bot.api.sendMessage(chatId, TEXT.restartedSaved).catch(() => undefined);
+        continue;
+      }
+      replaying.add(u.updateId);
+      try {
+        await bot.handleUpdate(update);
+        replayed++;
+      } catch (e) {
+        o.log.error({ err: e, update: u.updateId }, 'replayed update failed');
+      } finally {
+        replaying.delete(u.updateId);
+      }
+    }
+    if (replayed > 0) o.log.info({ replayed }, 'updates left unfinished by a crash were handled');
+    return replayed;
+  };
+
+  return { bot, replayUnfinished };
 }

@@ -72,7 +72,7 @@ export async function startTelegram(
 ): Promise<RunningBot> {
   const t = config.telegram;
   if (!t.token) throw new Error('startTelegram needs TELEGRAM_BOT_TOKEN');
-  const bot = createBot({
+  const { bot, replayUnfinished } = createBot({
     token: t.token,
     apiRoot: t.apiRoot,
     engine: app.engine,
@@ -80,7 +80,8 @@ export async function startTelegram(
     adminIds: t.adminIds,
     allowedIds: t.allowedIds,
     corpusDir: config.corpusDir,
-    reindex: () => runIngest({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }),
+    inbox: app.inbox,
+    reindex: async () => (await import('../ingest/isolated.js')).runIngestIsolated({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }),
   });
   await connect(bot, t.apiRoot, options, log);
   try {
@@ -90,6 +91,8 @@ export async function startTelegram(
     log.warn({ err: e }, 'setMyCommands failed; the command menu may be missing');
   }
   log.info({ bot: bot.botInfo.username, mode: t.webhookUrl ? 'webhook' : 'polling' }, 'telegram bot started');
+  // Before new updates: what a crash left unfinished, in its order.
+  await replayUnfinished();
 
   if (t.webhookUrl) {
     const server = http.createServer(webhookCallback(bot, 'http'));
