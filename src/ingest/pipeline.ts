@@ -206,7 +206,8 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
       fs.rmSync(dir, { recursive: true, force: true });
       throw new NothingIndexedError('没有任何文件可以收录，旧索引保持不变。', `no usable file among ${files.length}`, outcomes);
     }
-    vectors.write(path.join(dir, VECTORS_FILE));
+    // Rebuilt from the live vectors when re-ingests left too many deleted slots (one vector per passage).
+    vectors.write(path.join(dir, VECTORS_FILE), passageCount);
     const manifest: Manifest = {
       schemaVersion: SCHEMA_VERSION,
       generation,

@@ -9,7 +9,8 @@ import { JunhengError } from '../errors.js';
 import type { IngestSummary } from '../ingest/pipeline.js';
 import type { Logger } from '../logger.js';
 import { summaryText } from '../cli/ingestReport.js';
-import { CORPUS_EXTENSIONS, extensionOf, saveToCorpus, TABLE_EXTENSIONS } from './corpusUpload.js';
+import { CORPUS_EXTENSIONS, extensionOf, saveToCorpus, TABLE_EXTENSIONS, uploadReplyText } from './corpusUpload.js';
+import { downloadWithLimit } from './download.js';
 import { replyMessages } from './format.js';
 import { inlineKeyboard } from './keyboard.js';
 
@@ -30,7 +31,6 @@ export const TEXT = {
   adminOnly: '只有管理员可以向资料库添加文件。如需添加，请把文件发给管理员。',
   unsupportedFile: '这种文件我处理不了。资料库文件请用 PDF、DOCX、TXT 或 Markdown；县域评估的数据表请用 CSV 或 Excel（.xlsx）。',
   tooBig: '文件太大了（超过 20 MB），Telegram 不允许机器人下载，请拆分或压缩后再发。',
-  received: (name: string) => `已收到《${name}》，已放入资料库，正在后台重新建立索引。期间照常回答问题（用原有资料），完成后会通知您。`,
   restartedSaved: '机器人刚才重启了一下。您上一条消息已经记下，请接着往下填写或提问。',
   givenUp: '抱歉，您之前发的一条消息多次处理失败，已跳过。请换个说法或稍后再发。',
   reindexFailed: (msg: string) => `重新建立索引没有成功：${msg}。原有资料不受影响，仍可正常提问。`,
@@ -211,18 +211,19 @@ export function createBot(o: BotOptions): JunhengBot {
     if ((doc.file_size ?? 0) > MAX_DOWNLOAD) return void (await say(TEXT.tooBig));
     const download = async (): Promise<Buffer> => {
       const file = await ctx.getFile();
-      const response = await fetch(`${o.apiRoot}/file/bot${o.token}/${file.file_path}`);
-      if (!response.ok) throw new Error(`file download failed: HTTP ${response.status}`);
-      return Buffer.from(await response.arrayBuffer());
+      // Telegram may omit file_size: the limit holds for the bytes that actually arrive.
+      return downloadWithLimit(await fetch(`${o.apiRoot}/file/bot${o.token}/${file.file_path}`), MAX_DOWNLOAD);
     };
     if (isTable) return handle(ctx, async () => ({ kind: 'file', fileName: name, bytes: await download() }));
 
     const userId = ctx.from.id;
-    await turn.exclusive(async () => {
-      const saved = saveToCorpus(o.corpusDir, name, await download());
-      o.log.info({ user: userId, file: saved }, 'admin added a document');
-      await bot.api.sendMessage(chatId, TEXT.received(name));
+    const saved = await turn.exclusive(async () => {
+      const result = saveToCorpus(o.corpusDir, name, await download());
+      o.log.info({ user: userId, file: result.savedPath, replaced: result.replaced?.previousVersionPath, identical: result.identical }, 'admin upload');
+      await bot.api.sendMessage(chatId, uploadReplyText(result));
+      return result;
     });
+    if (saved.identical) return;
     // Not awaited: questions keep being answered from the current index meanwhile.
     reindexQueue.enqueue().then(
       (summary) => bot.api.sendMessage(chatId, summaryText(summary)),

@@ -81,7 +81,7 @@ export async function startTelegram(
     allowedIds: t.allowedIds,
     corpusDir: config.corpusDir,
     inbox: app.inbox,
-    reindex: async () => (await import('../ingest/isolated.js')).runIngestIsolated({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }),
+    reindex: () => runIngest({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }),
   });
   await connect(bot, t.apiRoot, options, log);
   try {

@@ -170,6 +170,33 @@ describe('the Telegram bot (real grammY bot against a loopback Bot API server)',
     expect(after!.text).toContain('不少于2小时');
   });
 
+  it('never overwrites a document: a same-name upload keeps the old version, identical bytes change nothing, names are sanitised', async () => {
+    const name = '青禾县课后服务实施细则.md';
+    const updated = '# 青禾县课后服务实施细则\n\n## 一、服务时间\n\n青禾县各义务教育学校课后服务每天不少于2.5小时。\n';
+    const doneBefore = server.messagesTo(ADMIN.id).filter((m) => m.text.startsWith('索引完成')).length;
+    server.sendDocument(ADMIN, name, Buffer.from(updated, 'utf8'));
+    const replaced = await server.waitForMessages(ADMIN.id, (ms) => ms.filter((m) => m.text.startsWith('索引完成')).length > doneBefore, 30_000);
+    expect(texts(replaced)).toContain(`已替换《${name}》（旧版本已保留：`);
+    const history = fs.readdirSync(path.join(corpusDir, '.history'));
+    expect(history).toHaveLength(1);
+    expect(fs.readFileSync(path.join(corpusDir, '.history', history[0]!), 'utf8')).toContain('不少于2小时');
+    expect(fs.readFileSync(path.join(corpusDir, name), 'utf8')).toContain('不少于2.5小时');
+
+    const before = server.messagesTo(ADMIN.id).length;
+    server.sendDocument(ADMIN, name, Buffer.from(updated, 'utf8'));
+    const same = await server.waitForMessages(ADMIN.id, (ms) => ms.length > before);
+    expect(same.at(-1)!.text).toContain('完全相同，没有改动');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(server.messagesTo(ADMIN.id)).toHaveLength(before + 1); // no re-index started
+
+    const n = server.messagesTo(ADMIN.id).length;
+    server.sendDocument(ADMIN, '../../etc/x.md', Buffer.from('# 测试\n\n## 一\n\n一段文字。\n', 'utf8'));
+    const saved = await server.waitForMessages(ADMIN.id, (ms) => ms.length > n);
+    expect(saved[n]!.text).toContain('《x.md》');
+    expect(saved[n]!.text).not.toContain('../');
+    expect(fs.existsSync(path.join(corpusDir, 'x.md'))).toBe(true);
+  });
+
   it('keeps answering a second user promptly while one user floods 100 messages, with one notice', async () => {
     for (let i = 0; i < 100; i++) server.sendText(FLOODER, `第${i}条：县域义务教育均衡发展是什么？`);
     const started = Date.now();
