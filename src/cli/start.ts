@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     return;
   }
   try {
-    await runTerminalChat(app.engine, process.stdin, process.stdout, config.reportDir);
+    await runTerminalChat(app.engine, process.stdin, process.stdout, config.reportDir, (e) => log.error({ err: e }, 'message failed'));
   } finally {
     app.close();
   }

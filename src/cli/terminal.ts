@@ -4,8 +4,23 @@ import readline from 'node:readline';
 import type { ChatEngine } from '../chat/engine.js';
 import { NO_SUCH_CHOICE } from '../chat/texts.js';
 import type { Button, ChatInput, Reply } from '../chat/types.js';
+import { JunhengError } from '../errors.js';
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const FAILED = '抱歉，处理这条消息时出了点问题，请再试一次。';
+
+/**
+ * The terminal's one error handler: a failing message (a state file that can
+ * no longer be written, a bug) is reported in Chinese and the chat goes on.
+ */
+async function handleSafely(engine: ChatEngine, msg: ChatInput, onError: (e: unknown) => void): Promise<Reply[]> {
+  try {
+    return await engine.handle('terminal', msg);
+  } catch (e) {
+    onError(e);
+    return [{ text: e instanceof JunhengError ? e.userMessage : FAILED }];
+  }
+}
 
 /**
  * The terminal adapter: lines in, replies out. Buttons are shown as lettered
@@ -17,8 +32,11 @@ export async function runTerminalChat(
   input: NodeJS.ReadableStream,
   output: NodeJS.WritableStream,
   reportDir: string,
+  onError: (e: unknown) => void = () => undefined,
 ): Promise<void> {
   const rl = readline.createInterface({ input, output, terminal: (input as NodeJS.ReadStream).isTTY === true });
+  // Taken before anything awaits: lines that arrive while a reply is being made are queued, not dropped.
+  const typed = rl[Symbol.asyncIterator]();
   let choices: Button[] = [];
   const show = (replies: Reply[]) => {
     choices = replies.flatMap((r) => r.buttons?.flat() ?? []);
@@ -34,10 +52,11 @@ export async function runTerminalChat(
     if (choices.length > 0) output.write(`${choices.map((b, i) => `〔${LETTERS[i]}〕${b.label}`).join('  ')}\n（输入字母即可选择）\n`);
     output.write('\n');
   };
-  show(await engine.handle('terminal', { kind: 'text', text: '/start' }));
+  show(await handleSafely(engine, { kind: 'text', text: '/start' }, onError));
   rl.setPrompt('问题> ');
   rl.prompt();
-  for await (const raw of rl) {
+  for (let next = await typed.next(); !next.done; next = await typed.next()) {
+    const raw = next.value;
     const line = raw.trim();
     if (line === '/quit' || line === '/exit' || line === '退出') break;
     const letter = /^[a-z]$/iu.test(line) ? LETTERS.indexOf(line.toUpperCase()) : -1;
@@ -54,7 +73,7 @@ export async function runTerminalChat(
       : file
         ? { kind: 'file', fileName: path.basename(file), bytes: fs.readFileSync(file) }
         : { kind: 'text', text: line };
-    show(await engine.handle('terminal', msg));
+    show(await handleSafely(engine, msg, onError));
     rl.prompt();
   }
   rl.close();
