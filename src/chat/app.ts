@@ -11,7 +11,7 @@ import { JunhengError } from '../errors.js';
 import type { IdentifiedEmbeddings } from '../index/embedder.js';
 import { LearnDialogue, TourStore } from '../learn/dialogue.js';
 import type { Logger } from '../logger.js';
-import { openUserState, type StateRecovery } from '../state/db.js';
+import { openUserState, stateNoticeText, type StateRecovery } from '../state/db.js';
 import { ChatEngine } from './engine.js';
 import { LiveKnowledge } from './knowledge.js';
 import { UpdateInbox } from '../state/inbox.js';
@@ -61,7 +61,8 @@ export function createApp(config: Config, embedder: IdentifiedEmbeddings, log?: 
   }
   const dialogue = new ChecklistDialogue(checklists, new ChecklistRunStore(db), countyAssessor(checklists));
   const learn = new LearnDialogue(() => checklists, new TourStore(db));
-  const engine = new ChatEngine(() => knowledge.get(), { dialogue, reportFile: (r) => reportWorkbook(r) }, learn);
+  const notice = state.recovered ? stateNoticeText(state.recovered) : undefined;
+  const engine = new ChatEngine(() => knowledge.get(), { dialogue, reportFile: (r) => reportWorkbook(r) }, learn, notice);
   return {
     engine,
     stateNotice: state.recovered,

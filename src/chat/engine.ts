@@ -49,11 +49,26 @@ export class ChatEngine {
   /** Per-user chains: one user's turns run in the order they were taken, different users concurrently. */
   private readonly queues = new Map<string, Promise<void>>();
 
+  /** Users already told about `progressNotice`. */
+  private readonly told = new Set<string>();
+
+  /**
+   * `progressNotice`: something users must hear before they rely on saved
+   * progress (the state file was restored from a backup); said once per user,
+   * with the first reply that concerns progress.
+   */
   constructor(
     private readonly knowledge: () => KnowledgeBase,
     private readonly checklist?: ChecklistPart,
     private readonly learn?: LearnDialogue,
+    private readonly progressNotice?: string,
   ) {}
+
+  private withNotice(userId: string, input: ChatInput, replies: Reply[]): Reply[] {
+    if (!this.progressNotice || this.told.has(userId) || !concernsProgress(input)) return replies;
+    this.told.add(userId);
+    return [{ text: this.progressNotice }, ...replies];
+  }
 
   /** Reserves the user's next place synchronously: call it as the update arrives. */
   takeTurn(userId: string): Turn {
@@ -84,7 +99,8 @@ export class ChatEngine {
       run: (input, deliver) =>
         exclusive(async () => {
           const raw = typeof input === 'function' ? await input() : input;
-          await deliver(await this.handleNow(userId, ChatInputSchema.parse(raw)));
+          const parsed = ChatInputSchema.parse(raw);
+          await deliver(this.withNotice(userId, parsed, await this.handleNow(userId, parsed)));
         }),
       release: () => {
         if (used) return;
@@ -188,6 +204,13 @@ export class ChatEngine {
       : [answer.citations.map((c, i) => ({ label: `查看原文 [${i + 1}]`, action: `${SHOW}${c.passageId}` }))];
     return { text: answer.text, buttons: buttons.length > 0 && buttons[0]!.length > 0 ? buttons : undefined };
   }
+}
+
+/** Inputs whose reply shows or changes saved progress (checklist, tour, welcome). */
+function concernsProgress(input: ChatInput): boolean {
+  if (input.kind === 'file') return true;
+  if (input.kind === 'action') return /^(cl|learn):/u.test(input.action);
+  return /^\/(start|checklist|report|learn|reset)\b/iu.test(input.text.trim());
 }
 
 export function sourcesText(docs: readonly IndexedDocument[]): string {

@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.js';
 import type { IdentifiedEmbeddings } from '../index/embedder.js';
 import { runIngest } from '../ingest/pipeline.js';
 import type { Logger } from '../logger.js';
+import { stateNoticeText } from '../state/db.js';
 import { COMMANDS, createBot } from './bot.js';
 
 export interface RunningBot {
@@ -93,6 +94,11 @@ export async function startTelegram(
   log.info({ bot: bot.botInfo.username, mode: t.webhookUrl ? 'webhook' : 'polling' }, 'telegram bot started');
   // Before new updates: what a crash left unfinished, in its order.
   await replayUnfinished();
+  if (app.stateNotice) {
+    // Admins hear at once that user progress was restored; users hear it with their next checklist step.
+    const text = stateNoticeText(app.stateNotice);
+    for (const id of t.adminIds) await bot.api.sendMessage(id, text).catch((e: unknown) => log.warn({ err: e, admin: id }, 'could not tell an admin'));
+  }
 
   if (t.webhookUrl) {
     const server = http.createServer(webhookCallback(bot, 'http'));

@@ -77,9 +77,15 @@ describe('createApp over a damaged user-state file', () => {
     try {
       expect(app.stateNotice?.kind).toBe('restored');
       expect(stateNoticeText(app.stateNotice!)).toMatch(/^用户数据文件损坏，已恢复到 \d{4}-\d\d-\d\d \d\d:\d\d 的备份；之后的自查进度可能需要重新填写。$/u);
-      expectCitedAnswer(await say(app, 'bob', QUESTION));
-      // alice's progress came back with the backup.
-      expect(all(await say(app, 'alice', '/report'))).toMatch(/自查还没完成/u);
+      const answer = await say(app, 'bob', QUESTION);
+      expectCitedAnswer(answer);
+      // A question is not about progress: no notice there.
+      expect(all(answer)).not.toContain('用户数据文件损坏');
+      // alice's progress came back with the backup, and she hears once what happened.
+      const report = await say(app, 'alice', '/report');
+      expect(report[0]!.text).toBe(stateNoticeText(app.stateNotice!));
+      expect(all(report)).toMatch(/自查还没完成/u);
+      expect(all(await say(app, 'alice', '/report'))).not.toContain('用户数据文件损坏');
       expect(lines).toContainEqual(expect.objectContaining({ level: 40, msg: 'state database was damaged; restored the newest good backup' }));
     } finally {
       app.close();

@@ -1,9 +1,13 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { FLOOD_LIMIT, TEXT } from '../../src/telegram/bot.js';
 import { START_TEXT } from '../../src/telegram/start.js';
+import { tempDir } from '../ingest/pipelineFixture.js';
 import { BotApiServer } from './botApiServer.js';
 import { freePort, startHarnessBot, type HarnessBot } from './harness.js';
 
@@ -73,6 +77,22 @@ describe('starting the bot', () => {
     await expect(attempt).rejects.toThrow();
     expect(said[0]).toContain('5 秒后第 2 次重试');
     expect(Date.now() - t0).toBeLessThan(3_000);
+  });
+});
+
+describe('a damaged user-state file at start', () => {
+  it('tells the admins on Telegram, and each user with their first checklist step', async () => {
+    const dir = tempDir('tg-state');
+    cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    const stateDb = path.join(dir, 'state.db');
+    fs.writeFileSync(stateDb, crypto.randomBytes(8192));
+    // The admin has written to the bot before (Telegram lets a bot write only to known chats).
+    const h = await started(startHarnessBot({ STATE_DB: stateDb, ADMIN_USER_IDS: '41' }, (s) => void s.sendText({ id: 41 }, '/help')));
+    const toAdmin = await h.server.waitForMessages(41, (ms) => ms.some((m) => m.text.includes('用户数据文件损坏')));
+    expect(toAdmin[0]!.text).toMatch(/^用户数据文件损坏，已重新建立/u);
+    h.server.sendText({ id: 42 }, '/checklist');
+    const [first] = await h.server.waitForMessages(42, (ms) => ms.length >= 2);
+    expect(first!.text).toContain('用户数据文件损坏');
   });
 });
 
