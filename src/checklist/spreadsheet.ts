@@ -207,6 +207,7 @@ function excelCell(v: ExcelJS.CellValue): Cell {
 }
 
 async function readXlsx(bytes: Buffer, fileName: string): Promise<RawRow[]> {
+  await (await import('../ingest/zip.js')).checkZipContainer(bytes, fileName, { subject: `「${fileName}」` }); // zip bombs: declared sizes checked before exceljs inflates
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as Parameters<typeof wb.xlsx.load>[0]);

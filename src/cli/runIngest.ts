@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { runIngest, type IngestSummary } from '../ingest/pipeline.js';
+import { runIngest, type IngestOptions, type IngestSummary } from '../ingest/pipeline.js';
 import type { IdentifiedEmbeddings } from '../index/embedder.js';
 import type { Logger } from '../logger.js';
 import { outcomeLine } from './ingestReport.js';
@@ -9,7 +9,7 @@ import { outcomeLine } from './ingestReport.js';
  * per file otherwise (CI logs, pipes).
  */
 export async function ingestWithProgress(
-  opts: { dirs: string[]; indexDir: string; embedder: IdentifiedEmbeddings; maxFileBytes: number },
+  opts: { dirs: string[]; indexDir: string; embedder: IdentifiedEmbeddings; maxFileBytes: number; limits?: IngestOptions['limits'] },
   log: Logger,
   out: NodeJS.WriteStream = process.stdout,
 ): Promise<IngestSummary> {
@@ -29,9 +29,14 @@ export async function ingestWithProgress(
           else out.write(`开始建立索引：${e.files} 个文件\n`);
           return;
         }
+        if (e.type === 'load') {
+          bar?.update({ file: e.source });
+          return;
+        }
         if (e.outcome.status === 'rejected' && e.outcome.technical) {
-          // 'failed' means no rule recognised the problem: worth a look, unlike a known bad file.
-          const level = e.outcome.code === 'failed' ? 'warn' : 'debug';
+          // 'failed' means no rule recognised the problem, 'loader-crashed' that the loader died on it:
+          // worth a look, unlike a known bad file.
+          const level = e.outcome.code === 'failed' || e.outcome.code === 'loader-crashed' ? 'warn' : 'debug';
           log[level]({ source: e.outcome.source, cause: e.outcome.technical }, 'file rejected');
         }
         if (bar) bar.update(e.done, { file: e.outcome.source });

@@ -1,7 +1,6 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FileRejectedError, IndexUnavailableError, JunhengError } from '../errors.js';
+import { IndexUnavailableError, JunhengError } from '../errors.js';
 import { crashPoint } from '../index/crashpoint.js';
 import type { IdentifiedEmbeddings } from '../index/embedder.js';
 import {
@@ -13,17 +12,20 @@ import { corpusDifference } from '../index/freshness.js';
 import { isCompatible } from '../index/reader.js';
 import { passageContext, StoreWriter } from '../index/store.js';
 import { VectorWriter } from '../index/vectors.js';
-import { cleanDocument } from './clean/index.js';
-import { loadFile } from './loaders/index.js';
-import { scanCorpus, type CorpusFile } from './scan.js';
-import { splitDocument } from './split.js';
-import type { Passage } from './types.js';
+import type { DocumentContent } from './document.js';
+import { examineFile } from './examine.js';
+import { resolveLimits, type IngestLimits } from './limits.js';
+import { LoaderPool } from './loaderPool.js';
+import { Quarantine } from './quarantine.js';
+import { scanCorpusWithSkipped, type SkippedEntry } from './scan.js';
 
 export interface IngestOptions {
   dirs: readonly string[];
   indexDir: string;
   embedder: IdentifiedEmbeddings;
   maxFileBytes: number;
+  /** Per-file caps (src/ingest/limits.ts); the defaults suit real documents. */
+  limits?: Partial<IngestLimits>;
   onEvent?: (event: IngestEvent) => void;
 }
 
@@ -34,6 +36,8 @@ export type FileOutcome =
 
 export type IngestEvent =
   | { type: 'start'; files: number; generation: string; cleanedUp: string[] }
+  /** A file is handed to the loader worker (not sent for files taken from the previous index or the quarantine). */
+  | { type: 'load'; source: string }
   | { type: 'file'; done: number; total: number; outcome: FileOutcome };
 
 export interface IngestSummary {
@@ -47,6 +51,8 @@ export interface IngestSummary {
   /** Characters of text read and split in this run (changed files only). */
   textChars: number;
   seconds: number;
+  /** Hidden entries, links and special files left out of the scan. */
+  skipped: SkippedEntry[];
 }
 
 /** Every file was rejected (or there were none): the previous index stays current. */
@@ -56,47 +62,24 @@ export class NothingIndexedError extends JunhengError {
   }
 }
 
-/** Passages and vectors a changed file brings into the new generation. */
-interface DocumentContent {
-  title: string;
-  format: string;
-  pageCount?: number;
-  passages: Passage[];
-  vectors: number[][];
-}
-
 const EMBED_BATCH = 256;
 
-function sha256(bytes: Buffer): string {
-  return crypto.createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Reads, cleans, splits and embeds one changed file. Throws FileRejectedError for unusable files. */
-async function readDocument(file: CorpusFile, bytes: Buffer, embedder: IdentifiedEmbeddings, first: { done: boolean }) {
-  const loaded = await loadFile(bytes, path.basename(file.absPath));
-  const clean = cleanDocument(loaded, path.basename(file.absPath));
-  const passages = splitDocument(clean);
-  if (passages.length === 0) {
-    throw new FileRejectedError('no-text', '文件里没有可提取的文字', `${file.source}: no passages after cleaning`);
-  }
+/**
+ * Embeds a loaded file's passages in batches. Embedding stays in the ingest's
+ * own thread (the embedder is the caller's object); loading, the part a file
+ * can blow up, runs in the loader worker.
+ */
+async function embedPassages(content: DocumentContent, embedder: IdentifiedEmbeddings, first: { done: boolean }): Promise<number[][]> {
   const vectors: number[][] = [];
-  for (let i = 0; i < passages.length; i += EMBED_BATCH) {
-    const batch = passages.slice(i, i + EMBED_BATCH);
-    vectors.push(...(await embedder.embedDocuments(batch.map((p) => `${passageContext(clean.title, p.sectionPath)}\n${p.text}`))));
+  for (let i = 0; i < content.passages.length; i += EMBED_BATCH) {
+    const batch = content.passages.slice(i, i + EMBED_BATCH);
+    for (const v of await embedder.embedDocuments(batch.map((p) => `${passageContext(content.title, p.sectionPath)}\n${p.text}`))) vectors.push(v);
     if (!first.done) {
       first.done = true;
       crashPoint('mid-embedding');
     }
   }
-  const content: DocumentContent = { title: clean.title, format: clean.format, pageCount: clean.pageCount, passages, vectors };
-  return { content, warnings: loaded.warnings };
-}
-
-function rejectionOf(file: CorpusFile, e: unknown): { code: string; message: string; technical: string } {
-  if (e instanceof FileRejectedError) return { code: e.code, message: e.userMessage, technical: e.message };
-  const technical = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  const message = e instanceof JunhengError ? e.userMessage : '读取文件时出错，文件可能已损坏';
-  return { code: 'failed', message, technical: `${file.source}: ${technical}` };
+  return vectors;
 }
 
 /** The current generation, when a re-ingest can start from a copy of it. */
@@ -137,10 +120,10 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
     crashPoint('after-lock');
     const cleanedUp = removeLeftovers(opts.indexDir);
     const previous = usablePrevious(opts.indexDir, opts.embedder);
-    const files = scanCorpus(opts.dirs);
+    const { files, skipped } = scanCorpusWithSkipped(opts.dirs);
     if (previous && corpusDifference(previous.manifest, files, opts.dirs) === null) {
       // Same folders, files, sizes and times: the current generation already is the answer.
-      return unchangedSummary(previous.manifest, started);
+      return unchangedSummary(previous.manifest, started, skipped);
     }
     const previousFiles = new Map((previous?.manifest.files ?? []).map((f) => [f.source, f]));
 
@@ -158,45 +141,54 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
     const firstEmbedding = { done: false };
     let textChars = 0;
 
-    for (const [i, file] of files.entries()) {
-      const prev = previousFiles.get(file.source);
-      let outcome: FileOutcome;
-      let entry: ManifestFile;
-      const sameStat = prev && prev.size === file.size && prev.mtimeMs === file.mtimeMs;
-      const bytes = sameStat ? undefined : fs.readFileSync(file.absPath);
-      const hash = bytes ? sha256(bytes) : prev!.contentHash;
-      const base = { source: file.source, size: file.size, mtimeMs: file.mtimeMs, contentHash: hash };
-      if (prev && prev.contentHash === hash) {
-        // Already in the copied store and vectors (or already known to be unusable).
-        outcome = prev.status === 'indexed'
-          ? { status: 'unchanged', source: file.source, passages: prev.passageCount }
-          : { status: 'rejected', source: file.source, code: prev.rejection?.code ?? 'failed', message: prev.rejection?.message ?? '' };
-        entry = { ...prev, ...base };
-      } else {
-        removeFromIndex(file.source);
-        if (file.size > opts.maxFileBytes) {
-          const mb = (opts.maxFileBytes / 1024 / 1024).toFixed(0);
-          outcome = { status: 'rejected', source: file.source, code: 'too-large', message: `文件太大（超过 ${mb} MB），请拆分后再放入` };
-          entry = { ...base, status: 'rejected', passageCount: 0, warnings: [], rejection: { code: outcome.code, message: outcome.message } };
+    const loader = new LoaderPool(resolveLimits(opts.limits));
+    const quarantine = Quarantine.open(opts.indexDir);
+    const hashes = new Set<string>();
+    try {
+      for (const [i, file] of files.entries()) {
+        // Every problem of one file ends as that file's rejection, never as the end of the run.
+        const examined = await examineFile(file, previousFiles.get(file.source), {
+          maxFileBytes: opts.maxFileBytes,
+          loader,
+          quarantine,
+          onLoad: (source) => opts.onEvent?.({ type: 'load', source }),
+        });
+        if (examined.base) hashes.add(examined.base.contentHash);
+        let outcome: FileOutcome;
+        let entry: ManifestFile | undefined;
+        if (examined.kind === 'same') {
+          // Already in the copied store and vectors (or already known to be unusable).
+          const prev = examined.previous;
+          outcome = prev.status === 'indexed'
+            ? { status: 'unchanged', source: file.source, passages: prev.passageCount }
+            : { status: 'rejected', source: file.source, code: prev.rejection?.code ?? 'failed', message: prev.rejection?.message ?? '' };
+          entry = { ...prev, ...examined.base };
         } else {
-          try {
-            const { content, warnings } = await readDocument(file, bytes ?? fs.readFileSync(file.absPath), opts.embedder, firstEmbedding);
+          removeFromIndex(file.source);
+          if (examined.kind === 'rejected') {
+            const r = examined.rejection;
+            outcome = { status: 'rejected', source: file.source, code: r.code, message: r.message, technical: r.technical };
+            // A file deleted or replaced by a folder meanwhile is no longer part of the corpus.
+            if (examined.base) entry = { ...examined.base, status: 'rejected', passageCount: 0, warnings: [], rejection: { code: r.code, message: r.message } };
+          } else {
+            const { content, base } = examined;
+            const embedded = await embedPassages(content, opts.embedder, firstEmbedding);
             const ids = store.addDocument({ source: file.source, title: content.title, format: content.format, pageCount: content.pageCount }, content.passages);
-            ids.forEach((id, k) => vectors.add(id, content.vectors[k]!));
-            textChars += content.passages.reduce((n, p) => n + p.text.length, 0);
-            outcome = { status: 'indexed', source: file.source, passages: content.passages.length, bytes: file.size, warnings };
+            ids.forEach((id, k) => vectors.add(id, embedded[k]!));
+            for (const p of content.passages) textChars += p.text.length;
+            const { warnings } = content;
+            outcome = { status: 'indexed', source: file.source, passages: content.passages.length, bytes: base.size, warnings };
             entry = { ...base, status: 'indexed', passageCount: content.passages.length, title: content.title, warnings };
-          } catch (e) {
-            const r = rejectionOf(file, e);
-            outcome = { status: 'rejected', source: file.source, ...r };
-            entry = { ...base, status: 'rejected', passageCount: 0, warnings: [], rejection: { code: r.code, message: r.message } };
           }
         }
+        outcomes.push(outcome);
+        if (entry) manifestFiles.push(entry);
+        opts.onEvent?.({ type: 'file', done: i + 1, total: files.length, outcome });
       }
-      outcomes.push(outcome);
-      manifestFiles.push(entry);
-      opts.onEvent?.({ type: 'file', done: i + 1, total: files.length, outcome });
+    } finally {
+      await loader.close();
     }
+    quarantine.keepOnly(hashes);
 
     const passageCount = store.passageCount();
     store.close();
@@ -230,13 +222,14 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
       passages: passageCount,
       textChars,
       seconds: (performance.now() - started) / 1000,
+      skipped,
     };
   } finally {
     lock.release();
   }
 }
 
-function unchangedSummary(manifest: Manifest, started: number): IngestSummary {
+function unchangedSummary(manifest: Manifest, started: number, skipped: SkippedEntry[]): IngestSummary {
   const outcomes: FileOutcome[] = manifest.files.map((f) =>
     f.status === 'indexed'
       ? { status: 'unchanged', source: f.source, passages: f.passageCount }
@@ -251,5 +244,6 @@ function unchangedSummary(manifest: Manifest, started: number): IngestSummary {
     passages: manifest.passageCount,
     textChars: 0,
     seconds: (performance.now() - started) / 1000,
+    skipped,
   };
 }

@@ -42,10 +42,11 @@ function toPassage(group: readonly Unit[], text: string, ordinal: number): Passa
     charStart: first.start,
     charEnd: last.end,
   };
-  const pages = covered.flatMap((u) => (u.page !== undefined ? [u.page] : []));
-  const pageEnds = covered.flatMap((u) => (u.pageEnd !== undefined ? [u.pageEnd] : []));
-  if (pages.length > 0) passage.page = Math.min(...pages);
-  if (pageEnds.length > 0) passage.pageEnd = Math.max(...pageEnds);
+  // Loops, not Math.min(...pages): a spread over many units can overflow the stack.
+  for (const u of covered) {
+    if (u.page !== undefined && (passage.page === undefined || u.page < passage.page)) passage.page = u.page;
+    if (u.pageEnd !== undefined && (passage.pageEnd === undefined || u.pageEnd > passage.pageEnd)) passage.pageEnd = u.pageEnd;
+  }
   return passage;
 }
 

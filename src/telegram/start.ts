@@ -6,7 +6,7 @@ import type { App } from '../chat/app.js';
 import type { Config } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { IdentifiedEmbeddings } from '../index/embedder.js';
-import { runIngest } from '../ingest/pipeline.js';
+import { runIngestIsolated } from '../ingest/isolated.js';
 import type { Logger } from '../logger.js';
 import { stateNoticeText } from '../state/db.js';
 import { COMMANDS, createBot } from './bot.js';
@@ -82,7 +82,7 @@ export async function startTelegram(
     allowedIds: t.allowedIds,
     corpusDir: config.corpusDir,
     inbox: app.inbox,
-    reindex: () => runIngest({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }),
+    reindex: () => runIngestIsolated({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }),
   });
   await connect(bot, t.apiRoot, options, log);
   try {

@@ -338,3 +338,23 @@ describe('splitting the real seeds', () => {
     }
   });
 });
+
+describe('documents with very many sections', () => {
+  // Math.min(...ranks) with one argument per heading overflowed the stack (RangeError) below 150 000.
+  const COUNT = 160_000;
+
+  it('splits 160 000 explicit headings (DOCX / Markdown style) without overflowing the stack', () => {
+    const blocks: Block[] = [];
+    for (let i = 1; i <= COUNT; i++) blocks.push(heading(2, `工作要求${i}`), para(`第${i}项内容要按照标准执行。`));
+    const passages = splitDocument(doc(blocks, 'docx'));
+    expect(passages.length).toBeGreaterThan(1000);
+    expect(passages.some((p) => p.sectionPath[0] === '工作要求2')).toBe(true);
+  });
+
+  it('splits 160 000 marker paragraphs (plain-text style) without overflowing the stack', () => {
+    const blocks: Block[] = [];
+    for (let i = 1; i <= COUNT; i++) blocks.push(para(`三、第${i}项工作。要按照标准执行，确保落实到位。`)); // run-in items
+    const passages = splitDocument(doc(blocks));
+    expect(passages.length).toBeGreaterThan(1000);
+  });
+});

@@ -77,11 +77,11 @@ export function joinScrapedPages(blocks: readonly Block[]): Block[] {
     const last = run[run.length - 1];
     const head = first ? blocks[first.index] : undefined;
     if (!first || !last || !head) continue;
-    out.push(...blocks.slice(next, first.index));
+    for (let k = next; k < first.index; k++) out.push(blocks[k]!);
     const text = run.map((c) => (blocks[c.index]?.text ?? '').replace(PAGE_MARKER, '')).join('');
     out.push({ ...head, text });
     next = last.index + 1;
   }
-  out.push(...blocks.slice(next));
+  for (let k = next; k < blocks.length; k++) out.push(blocks[k]!);
   return out;
 }

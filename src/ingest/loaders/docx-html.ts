@@ -236,7 +236,7 @@ function toGrid(rows: Row[]): Slot[][] {
 
 /** Column label = the distinct header texts above it (several header rows read "上/下"). */
 function columnLabels(headerRows: Slot[][]): string[] {
-  const width = Math.max(0, ...headerRows.map((r) => r.length));
+  const width = headerRows.reduce((w, r) => Math.max(w, r.length), 0);
   return Array.from({ length: width }, (_v, col) => {
     const texts = headerRows.map((r) => r[col]?.text ?? '').filter((t) => t !== '');
     return [...new Set(texts)].join('/');

@@ -1,5 +1,6 @@
 import mammoth from 'mammoth';
 import { FileRejectedError } from '../../errors.js';
+import { checkZipContainer } from '../zip.js';
 import type { LoadedDocument, Loader } from '../types.js';
 import { htmlToBlocks } from './docx-html.js';
 import { titleFromHeadings } from './title.js';
@@ -7,6 +8,7 @@ import { titleFromHeadings } from './title.js';
 /**
  * DOCX via mammoth's HTML, which carries heading levels and tables and, usefully, leaves out
  * page headers and footers (running text that would otherwise pollute every passage).
+ * The zip's declared sizes are checked before mammoth inflates anything (zip bombs).
  */
 export const docxLoader: Loader = {
   format: 'docx',
@@ -29,9 +31,13 @@ export const docxLoader: Loader = {
   },
 };
 
+/** Pictures are counted, never read: their text is not indexed, and inlining them as data URIs costs memory. */
+const skipImage = mammoth.images.imgElement(async () => ({ src: '' }));
+
 async function convert(bytes: Buffer, fileName: string): Promise<string> {
+  await checkZipContainer(bytes, fileName, { subject: 'DOCX ' });
   try {
-    const result = await mammoth.convertToHtml({ buffer: bytes });
+    const result = await mammoth.convertToHtml({ buffer: bytes }, { convertImage: skipImage });
     return result.value;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -55,16 +55,23 @@ function inlineOpener(sentence: string): { rank: number; label: string } | null 
   return label ? { rank: marker.rank, label } : null;
 }
 
-/** Rank at or above which a section is top-level (hard passage boundary). */
+/**
+ * Rank at or above which a section is top-level (hard passage boundary).
+ * Minima are taken in loops: `Math.min(...ranks)` overflows the stack on a
+ * large document (one argument per heading).
+ */
 function topRank(roles: readonly BlockRole[], inlineRanks: readonly number[]): number {
-  const explicit = roles.flatMap((r) => (r.kind === 'heading' && r.rank < 0 ? [r.rank] : []));
-  if (explicit.length > 0) return Math.min(...explicit);
+  let explicit = Number.POSITIVE_INFINITY;
+  for (const r of roles) if (r.kind === 'heading' && r.rank < 0 && r.rank < explicit) explicit = r.rank;
+  if (explicit !== Number.POSITIVE_INFINITY) return explicit;
   // Sub-heading lines (half ranks) are guesses; only real markers define the top level.
-  const pattern = [
-    ...roles.flatMap((r) => (r.kind === 'heading' || r.kind === 'run-in' ? [r.rank] : [])),
-    ...inlineRanks,
-  ].filter((r) => Number.isInteger(r));
-  const top = pattern.length > 0 ? Math.min(...pattern) : NO_TOP;
+  let top = Number.POSITIVE_INFINITY;
+  const consider = (rank: number): void => {
+    if (Number.isInteger(rank) && rank < top) top = rank;
+  };
+  for (const r of roles) if (r.kind === 'heading' || r.kind === 'run-in') consider(r.rank);
+  for (const rank of inlineRanks) consider(rank);
+  if (top === Number.POSITIVE_INFINITY) return NO_TOP;
   return top <= MAX_TOP_PATTERN_RANK ? top : NO_TOP;
 }
 
