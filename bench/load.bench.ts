@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { BotApiServer, type SentMessage, type TestUser } from '../test/telegram/botApiServer.js';
 import { startBotProcess } from '../test/telegram/botProcess.js';
 import { buildSyntheticCorpus } from './synthetic.js';
+import { mulberry32 } from '../test/helpers/random.js';
 
 /**
  * Load step: the real bot (`npm start`'s entry, its own process) against the
@@ -25,14 +26,6 @@ const FLOODER: TestUser = { id: 901, first_name: '刷屏' };
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'junheng-load-bench-'));
 const corpus = path.join(work, 'corpus');
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function figures(k: number): Record<string, number> {
   return {
@@ -89,7 +82,7 @@ async function main(): Promise<void> {
   for (const f of fs.readdirSync(path.join(shared, 'seeds'))) fs.copyFileSync(path.join(shared, 'seeds', f), path.join(corpus, f));
 
   const server = await BotApiServer.start({ token: TOKEN });
-  const random = prng(4242);
+  const random = mulberry32(4242);
   server.setLatency(() => Math.floor(random() * 300));
   const bot = startBotProcess(server, {
     CORPUS_DIR: corpus, INDEX_DIR: path.join(work, 'index'), STATE_DB: path.join(work, 'data/state.db'),

@@ -1,16 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-
-/** Deterministic PRNG so every bench run ingests the same synthetic corpus. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../test/helpers/random.js';
 
 /**
  * Writes files of ~256 KB made of seed paragraphs in shuffled order (numbers

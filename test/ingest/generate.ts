@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { seedsDir } from './pipelineFixture.js';
+import { mulberry32 } from '../helpers/random.js';
 
 export interface ZipSource {
   name: string;
@@ -179,17 +180,6 @@ export async function writeZeroBomb(file: string, bytes: number): Promise<void> 
       },
     },
   ]);
-}
-
-/** Deterministic PRNG: the same text on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -1,29 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IngestBusyError, JunhengError } from '../../src/errors.js';
 import { runIngestIsolated } from '../../src/ingest/isolated.js';
 import { NothingIndexedError, runIngest, type IngestEvent } from '../../src/ingest/pipeline.js';
 import { currentGeneration, IngestLock } from '../../src/index/generations.js';
 import { PassageIndex } from '../../src/index/reader.js';
 import { writeBigText } from './generate.js';
-import { CountingEmbeddings, corpusOfSeeds, SEEDS, seedsDir, tempDir } from './pipelineFixture.js';
+import { CountingEmbeddings, corpusOfSeeds, SEEDS, seedsDir, tempDir, tempDirsOfThisFile } from './pipelineFixture.js';
 
 const MAX = 100 * 1024 * 1024;
 const MB = 1024 * 1024;
-const cleanup: string[] = [];
-afterAll(() => cleanup.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function temp(prefix: string): string {
-  const d = tempDir(prefix);
-  cleanup.push(d);
-  return d;
-}
+const { temp, track } = tempDirsOfThisFile();
 
 /** An index of the first three seeds, and a corpus holding them plus the rest. */
 async function indexedCorpus(): Promise<{ corpus: string; indexDir: string; generation: string }> {
   const corpus = corpusOfSeeds(SEEDS.slice(0, 3));
-  cleanup.push(corpus);
+  track(corpus);
   const indexDir = temp('index');
   const s = await runIngest({ dirs: [corpus], indexDir, embedder: new CountingEmbeddings(), maxFileBytes: MAX });
   for (const n of SEEDS.slice(3)) fs.copyFileSync(path.join(seedsDir, n), path.join(corpus, n));

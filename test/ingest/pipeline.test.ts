@@ -1,20 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IngestBusyError } from '../../src/errors.js';
 import { NothingIndexedError, runIngest } from '../../src/ingest/pipeline.js';
 import { currentGeneration } from '../../src/index/generations.js';
 import { PassageIndex } from '../../src/index/reader.js';
-import { CountingEmbeddings, corpusOfSeeds, fixturesDir, SEEDS, seedsDir, tempDir } from './pipelineFixture.js';
+import { CountingEmbeddings, corpusOfSeeds, fixturesDir, SEEDS, seedsDir, tempDir, tempDirsOfThisFile } from './pipelineFixture.js';
 
 const MAX = 100 * 1024 * 1024;
-const cleanup: string[] = [];
-afterAll(() => cleanup.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function temp(prefix: string): string {
-  const d = tempDir(prefix);
-  cleanup.push(d);
-  return d;
-}
+const { temp, track } = tempDirsOfThisFile();
 
 describe('ingest of the five seeds', () => {
   const indexDir = temp('index');
@@ -52,7 +46,7 @@ describe('ingest of the five seeds', () => {
 
 describe('incremental re-ingest', () => {
   const corpus = corpusOfSeeds(SEEDS.slice(0, 3));
-  cleanup.push(corpus);
+  track(corpus);
   const indexDir = temp('index');
 
   it('neither re-reads nor re-embeds unchanged files, and notices changes and removals', async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { LocalHashEmbeddings } from '../../src/index/embedder.js';
 import { seedNames, sharedDir } from '../helpers/shared.js';
 
@@ -19,6 +20,20 @@ export class CountingEmbeddings extends LocalHashEmbeddings {
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `junheng-${prefix}-`));
+}
+
+/** Temp folders removed after the calling test file: `temp` makes one, `track` adopts one made elsewhere. */
+export function tempDirsOfThisFile(): { temp: (prefix: string) => string; track: (dir: string) => void } {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  return {
+    temp: (prefix) => {
+      const d = tempDir(prefix);
+      dirs.push(d);
+      return d;
+    },
+    track: (dir) => void dirs.push(dir),
+  };
 }
 
 /** A writable corpus folder holding copies of some seed files (the originals are read-only). */

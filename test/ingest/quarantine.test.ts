@@ -1,20 +1,14 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NothingIndexedError, runIngest, type IngestEvent, type IngestOptions } from '../../src/ingest/pipeline.js';
 import { QUARANTINE_FILE } from '../../src/ingest/quarantine.js';
 import { writeDocxBomb } from './generate.js';
-import { CountingEmbeddings, corpusOfSeeds, repoRoot, SEEDS, seedsDir, tempDir } from './pipelineFixture.js';
+import { CountingEmbeddings, corpusOfSeeds, repoRoot, SEEDS, seedsDir, tempDir, tempDirsOfThisFile } from './pipelineFixture.js';
 
 const MAX = 100 * 1024 * 1024;
-const cleanup: string[] = [];
-afterAll(() => cleanup.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function temp(prefix: string): string {
-  const d = tempDir(prefix);
-  cleanup.push(d);
-  return d;
-}
+const { temp, track } = tempDirsOfThisFile();
 
 /** Runs an ingest, recording which files were handed to the loader. */
 async function ingest(opts: Omit<IngestOptions, 'embedder' | 'maxFileBytes' | 'onEvent'>) {
@@ -90,7 +84,7 @@ function ingestChild(corpus: string, indexDir: string, crashAt?: string): Promis
 describe('a file the whole ingest process died on', () => {
   it('is retried after one death (it may have been a plain kill) and quarantined after two', async () => {
     const corpus = corpusOfSeeds(SEEDS.slice(0, 2));
-    cleanup.push(corpus);
+    track(corpus);
     const victim = SEEDS[0]!; // the first file handed to the loader
 
     const once = temp('index');

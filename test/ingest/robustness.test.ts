@@ -1,23 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { summaryText } from '../../src/cli/ingestReport.js';
 import { runIngest, type FileOutcome, type IngestEvent } from '../../src/ingest/pipeline.js';
 import { PassageIndex } from '../../src/index/reader.js';
-import { CountingEmbeddings, corpusOfSeeds, SEEDS, tempDir } from './pipelineFixture.js';
+import { CountingEmbeddings, corpusOfSeeds, SEEDS, tempDir, tempDirsOfThisFile } from './pipelineFixture.js';
 
 /** One file's problem is that file's rejection: the others are indexed and the run completes. */
 const MAX = 100 * 1024 * 1024;
-const cleanup: string[] = [];
-afterAll(() => cleanup.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function temp(prefix: string): string {
-  const d = tempDir(prefix);
-  cleanup.push(d);
-  return d;
-}
+const { temp, track } = tempDirsOfThisFile();
 function corpus(names: string[]): string {
   const d = corpusOfSeeds(names);
-  cleanup.push(d);
+  track(d);
   return d;
 }
 const byName = (outcomes: FileOutcome[]) => Object.fromEntries(outcomes.map((o) => [o.source, o]));

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot, seedsDir, tempDir } from '../ingest/pipelineFixture.js';
 import { BotApiServer, type SentMessage, type TestUser } from './botApiServer.js';
 import { startBotProcess, type BotProcess } from './botProcess.js';
+import { mulberry32 } from '../helpers/random.js';
 
 /**
  * kill -9 of the real bot process (npm start's entry) while users are in the
@@ -18,13 +19,6 @@ afterEach(async () => {
   cleanup = [];
 });
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const buttonsOf = (m: SentMessage) => (m.reply_markup?.inline_keyboard ?? []).flat();
 const FIELDS = ['students', 'high_edu_teachers', 'backbone_teachers', 'pe_art_teachers', 'room_area', 'sport_area', 'equip_value', 'media_rooms'];
 const figures = (k: number) => [1500 + k * 11, 80 + k, 18 + k, 15 + k, 9000 + k * 7, 15_000 + k * 9, 380 + k, 36 + k];
@@ -39,7 +33,7 @@ async function setup(extraCorpus: (dir: string) => void = () => undefined): Prom
   fs.copyFileSync(path.join(repoRoot, 'corpus/国家督导评估标准整理稿.md'), path.join(corpus, '国家督导评估标准整理稿.md'));
   extraCorpus(corpus);
   const server = await BotApiServer.start({ token: TOKEN });
-  const random = prng(99);
+  const random = mulberry32(99);
   server.setLatency(() => Math.floor(random() * 300));
   cleanup.push(async () => {
     await server.stop();

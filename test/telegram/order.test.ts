@@ -2,15 +2,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SentMessage, TestUser } from './botApiServer.js';
 import { startHarnessBot, type HarnessBot } from './harness.js';
-
-/** A small seeded generator, so a failing order can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { mulberry32 } from '../helpers/random.js';
 
 const USERS = 8;
 const BURSTS_PER_USER = 1;
@@ -51,7 +43,7 @@ function schoolFigures(k: number) {
 
 describe('per-user order under a jittery Bot API', () => {
   it('saves every figure of a burst against its own question and replies in the order the figures were sent', async () => {
-    const random = prng(20261201);
+    const random = mulberry32(20261201);
     // Every call the bot makes while users wait answers after 0–300 ms, like a real network.
     h.server.setLatency((method) => (method === 'getUpdates' ? 0 : Math.floor(random() * 300)));
     const users: TestUser[] = Array.from({ length: USERS }, (_, i) => ({ id: 81_000 + i, first_name: `用户${i}` }));
