@@ -12,9 +12,10 @@ import { ChecklistRunStore } from '../../src/checklist/run.js';
 import { runIngest } from '../../src/ingest/pipeline.js';
 import { LocalHashEmbeddings } from '../../src/index/embedder.js';
 import { openStateDb } from '../../src/state/db.js';
-import { repoRoot, tempDir } from '../ingest/pipelineFixture.js';
+import { repoRoot, tempDir, standardsCorpus } from '../ingest/pipelineFixture.js';
 
 const work = tempDir('dialogue');
+const corpus = standardsCorpus();
 const indexDir = path.join(work, 'index');
 const stateFile = path.join(work, 'state.db');
 const embedder = new LocalHashEmbeddings();
@@ -32,13 +33,13 @@ function startEngine() {
 
 let app = { engine: undefined as unknown as ChatEngine, db: undefined as unknown as ReturnType<typeof openStateDb> };
 beforeAll(async () => {
-  await runIngest({ dirs: [path.join(repoRoot, 'corpus')], indexDir, embedder, maxFileBytes: 1e8 });
+  await runIngest({ dirs: [corpus], indexDir, embedder, maxFileBytes: 1e8 });
   app = startEngine();
 });
 afterAll(() => {
   app.db.close();
   knowledge.close();
-  fs.rmSync(work, { recursive: true, force: true });
+  for (const d of [work, corpus]) fs.rmSync(d, { recursive: true, force: true });
 });
 
 const say = (user: string, text: string) => app.engine.handle(user, { kind: 'text', text });

@@ -9,15 +9,16 @@ import { loadConfig } from '../../src/config.js';
 import { runIngest } from '../../src/ingest/pipeline.js';
 import { LocalHashEmbeddings } from '../../src/index/embedder.js';
 import { SAVE_FAILED } from '../../src/state/errors.js';
-import { repoRoot, tempDir } from '../ingest/pipelineFixture.js';
+import { repoRoot, standardsCorpus, tempDir } from '../ingest/pipelineFixture.js';
 
 const work = tempDir('terminal');
+const corpus = standardsCorpus();
 let app: App;
 let stateDb: string;
 
 beforeAll(async () => {
   const config = loadConfig(
-    { CORPUS_DIR: path.join(repoRoot, 'corpus'), CHECKLIST_DIR: path.join(repoRoot, 'corpus/checklists'), INDEX_DIR: path.join(work, 'index'), STATE_DB: path.join(work, 'data/state.db') },
+    { CORPUS_DIR: corpus, CHECKLIST_DIR: path.join(repoRoot, 'corpus/checklists'), INDEX_DIR: path.join(work, 'index'), STATE_DB: path.join(work, 'data/state.db') },
     work,
   );
   stateDb = config.stateDb;
@@ -27,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => {
   app?.close();
-  fs.rmSync(work, { recursive: true, force: true });
+  for (const d of [work, corpus]) fs.rmSync(d, { recursive: true, force: true });
 });
 
 describe('the terminal chat', () => {

@@ -36,6 +36,19 @@ export function tempDirsOfThisFile(): { temp: (prefix: string) => string; track:
   };
 }
 
+/** The project's own standards restatement: the one corpus file the tests rely on. */
+export const STANDARDS_MD = path.join(repoRoot, 'corpus/国家督导评估标准整理稿.md');
+
+/**
+ * A corpus folder holding only the standards restatement: tests must not depend
+ * on what a user has added to corpus/ (README's "Adding documents").
+ */
+export function standardsCorpus(): string {
+  const dir = tempDir('standards');
+  fs.copyFileSync(STANDARDS_MD, path.join(dir, path.basename(STANDARDS_MD)));
+  return dir;
+}
+
 /** A writable corpus folder holding copies of some seed files (the originals are read-only). */
 export function corpusOfSeeds(names: string[]): string {
   const dir = tempDir('corpus');

@@ -14,9 +14,10 @@ import { LEARN, LearnDialogue, TourStore } from '../../src/learn/dialogue.js';
 import { buildQuiz } from '../../src/learn/quiz.js';
 import { CV_EXAMPLE, cvExample, TOUR } from '../../src/learn/tour.js';
 import { openStateDb } from '../../src/state/db.js';
-import { repoRoot, tempDir } from '../ingest/pipelineFixture.js';
+import { repoRoot, tempDir, standardsCorpus } from '../ingest/pipelineFixture.js';
 
 const work = tempDir('learn');
+const corpus = standardsCorpus();
 const indexDir = path.join(work, 'index');
 const stateFile = path.join(work, 'state.db');
 const embedder = new LocalHashEmbeddings();
@@ -31,12 +32,12 @@ function engineWith(checklists: readonly Checklist[]): ChatEngine {
 }
 
 beforeAll(async () => {
-  await runIngest({ dirs: [path.join(repoRoot, 'corpus')], indexDir, embedder, maxFileBytes: 1e8 });
+  await runIngest({ dirs: [corpus], indexDir, embedder, maxFileBytes: 1e8 });
 });
 afterAll(() => {
   for (const db of dbs) db.close();
   knowledge.close();
-  fs.rmSync(work, { recursive: true, force: true });
+  for (const d of [work, corpus]) fs.rmSync(d, { recursive: true, force: true });
 });
 
 const buttons = (r: Reply[]) => r.flatMap((x) => x.buttons?.flat() ?? []);

@@ -8,7 +8,7 @@ import { runIngest } from '../../src/ingest/pipeline.js';
 import { LocalHashEmbeddings } from '../../src/index/embedder.js';
 import { createLogger } from '../../src/logger.js';
 import { startTelegram, type RunningBot, type StartOptions } from '../../src/telegram/start.js';
-import { repoRoot, tempDir } from '../ingest/pipelineFixture.js';
+import { repoRoot, standardsCorpus, tempDir } from '../ingest/pipelineFixture.js';
 import { BotApiServer } from './botApiServer.js';
 
 export const HARNESS_TOKEN = '777:MODES-token-abcdefghijklmnop';
@@ -43,11 +43,12 @@ export async function startHarnessBot(
   options: StartOptions = {},
 ): Promise<HarnessBot> {
   const work = tempDir('tg');
+  const corpus = standardsCorpus();
   const server = await BotApiServer.start({ token: HARNESS_TOKEN });
   prepare(server);
   const config = loadConfig(
     {
-      CORPUS_DIR: path.join(repoRoot, 'corpus'),
+      CORPUS_DIR: corpus,
       CHECKLIST_DIR: path.join(repoRoot, 'corpus/checklists'),
       INDEX_DIR: path.join(work, 'index'),
       STATE_DB: path.join(work, 'data/state.db'),
@@ -78,7 +79,7 @@ export async function startHarnessBot(
       await bot.stop();
       app.close();
       await server.stop();
-      fs.rmSync(work, { recursive: true, force: true });
+      for (const d of [work, corpus]) fs.rmSync(d, { recursive: true, force: true });
     },
   };
 }
