@@ -24,7 +24,14 @@ export type RejectionCode =
   | 'no-text'
   | 'corrupt'
   | 'too-large'
-  | 'wrong-content';
+  | 'wrong-content'
+  // Circumstances of the file system and the loader rather than of the format:
+  | 'vanished'
+  | 'not-regular'
+  | 'unreadable'
+  | 'too-much-text'
+  | 'loader-crashed'
+  | 'failed';
 
 /** A file that cannot be indexed. Ingestion reports it and goes on with the others. */
 export class FileRejectedError extends JunhengError {

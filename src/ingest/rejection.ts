@@ -1,29 +1,4 @@
-import { FileRejectedError, JunhengError, type RejectionCode } from '../errors.js';
-
-/**
- * Rejection codes beyond the loaders' own (src/errors.ts): circumstances of the
- * file system and of the loader process rather than of the file's format.
- */
-export type IngestRejectionCode =
-  | RejectionCode
-  | 'vanished'
-  | 'not-regular'
-  | 'unreadable'
-  | 'too-much-text'
-  | 'loader-crashed'
-  | 'failed';
-
-/** A file that cannot be indexed for a reason the loaders do not cover. Ingestion goes on with the others. */
-export class IngestRejectedError extends JunhengError {
-  constructor(
-    readonly code: IngestRejectionCode,
-    userMessage: string,
-    technical: string,
-    options?: { cause?: unknown },
-  ) {
-    super(userMessage, technical, options);
-  }
-}
+import { FileRejectedError, JunhengError } from '../errors.js';
 
 /** A rejection as it travels between threads and processes and into the manifest. */
 export interface Rejection {
@@ -54,7 +29,7 @@ function amount(chars: number): string {
 
 /** Any error thrown while reading one file, as a rejection of that file. */
 export function rejectionOf(source: string, e: unknown): Rejection {
-  if (e instanceof FileRejectedError || e instanceof IngestRejectedError) return { code: e.code, message: e.userMessage, technical: e.message };
+  if (e instanceof FileRejectedError) return { code: e.code, message: e.userMessage, technical: e.message };
   const technical = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   const message = e instanceof JunhengError ? e.userMessage : MESSAGES.damaged;
   return { code: 'failed', message, technical: `${source}: ${technical}` };
