@@ -30,6 +30,8 @@ export const CL = {
   confirmYes: 'cl:confirm:yes',
   confirmNo: 'cl:confirm:no',
   reportFile: 'cl:report:file',
+  resume: 'cl:resume',
+  restart: 'cl:restart',
 } as const;
 
 export const SCHOOL_CHECKLIST = 'youzhi-2017-resource';
@@ -41,6 +43,7 @@ const T = {
   upload: '请发送全县学校数据表（CSV 或 Excel）。第一行是表头，至少包含：学校名称、学段、在校学生数、高于规定学历教师数、县级以上骨干教师数、体育艺术专任教师数、教学及辅助用房面积(平方米)、体育运动场馆面积(平方米)、教学仪器设备值(万元)、网络多媒体教室数(间)。\n在终端里可以直接输入文件路径。',
   useButtons: '请点下面的按钮选择。',
   noRun: '还没有开始自查。发送 /checklist 开始。',
+  unfinished: (where: string) => `您有一次没做完的自查${where}，已填的内容都保存着。接着填，还是重新开始？`,
   reset: '已清除自查进度。发送 /checklist 可以重新开始。',
   notDone: (n: number) => `自查还没完成，还有 ${n} 项没填。填完后会生成报告；发送 /reset 可以重新开始。`,
   unknownChecklist: '自查清单没有加载成功，请联系管理员检查 corpus/checklists。',
@@ -78,10 +81,35 @@ export class ChecklistDialogue {
     return step === 'question' || step === 'confirm' || step === 'upload';
   }
 
+  /** /checklist: an unfinished run is offered to continue; starting over is the user's choice, never a side effect. */
   start(userId: string): Reply[] {
-    const run = newRun();
-    this.runs.save(userId, run);
+    const run = this.runs.get(userId);
+    const kind = run?.step.kind;
+    if (run && (kind === 'stage' || kind === 'upload' || kind === 'question' || kind === 'confirm')) {
+      const c = this.checklistOf(run);
+      const where = c && (run.step.kind === 'question' || run.step.kind === 'confirm') ? `（第 ${run.step.index + 1}/${questionsOf(c).length} 项）` : '';
+      return [{ text: T.unfinished(where), buttons: [[{ label: '继续上次', action: CL.resume }, { label: '重新开始', action: CL.restart }]] }];
+    }
+    return this.startOver(userId);
+  }
+
+  private startOver(userId: string): Reply[] {
+    this.runs.save(userId, newRun());
     return [{ text: T.chooseMode, buttons: [[{ label: '学校自查', action: CL.school }, { label: '县域评估', action: CL.county }]] }];
+  }
+
+  /** The question the run stands at, asked again. */
+  private resume(userId: string, run: ChecklistRun): Reply[] {
+    if (run.step.kind === 'stage') return [this.stageQuestion()];
+    if (run.step.kind === 'upload') return [this.uploadPrompt()];
+    const c = this.checklistOf(run);
+    if (!c || (run.step.kind !== 'question' && run.step.kind !== 'confirm')) return this.startOver(userId);
+    // A pending 约… confirmation is asked afresh by asking the figure again.
+    if (run.step.kind === 'confirm') {
+      run.step = { kind: 'question', index: run.step.index };
+      this.runs.save(userId, run);
+    }
+    return [this.question(c, run)];
   }
 
   reset(userId: string): Reply[] {
@@ -114,13 +142,15 @@ export class ChecklistDialogue {
   onAction(userId: string, action: string): Reply[] {
     const run = this.runs.get(userId);
     if (!run) return [{ text: T.noRun }];
+    if (action === CL.restart) return this.startOver(userId);
+    if (action === CL.resume) return this.resume(userId, run);
     if (action === CL.school || action === CL.county) {
       run.mode = action === CL.school ? 'school' : 'county';
       run.checklistId = action === CL.school ? SCHOOL_CHECKLIST : COUNTY_CHECKLIST;
       if (run.mode === 'county') {
         run.step = { kind: 'upload' };
         this.runs.save(userId, run);
-        return [{ text: T.upload, buttons: [[{ label: '改为逐项填写县级指标', action: CL.countyItems }]] }];
+        return [this.uploadPrompt()];
       }
       run.step = { kind: 'stage' };
       this.runs.save(userId, run);
@@ -265,6 +295,10 @@ export class ChecklistDialogue {
 
   private reportReply(c: Checklist, run: ChecklistRun): Reply {
     return { text: reportText(buildReport(c, run.stage, run.answers)), buttons: [[{ label: '生成报告文件（Excel）', action: CL.reportFile }]] };
+  }
+
+  private uploadPrompt(): Reply {
+    return { text: T.upload, buttons: [[{ label: '改为逐项填写县级指标', action: CL.countyItems }]] };
   }
 
   private stageQuestion(): Reply {

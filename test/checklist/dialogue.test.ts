@@ -124,6 +124,24 @@ describe('school self-check through the chat engine', () => {
     expect(all(next)).toContain('每百名学生拥有体育、艺术');
   });
 
+  it('offers to continue an unfinished run on /checklist after a restart; starting over is the user’s choice', async () => {
+    await beginSchool('erin', 'junior');
+    await say('erin', '2100');
+    await say('erin', '126');
+    app.db.close();
+    app = startEngine();
+    const offer = await say('erin', '/checklist');
+    expect(all(offer)).toContain('您有一次没做完的自查（第 3/8 项）');
+    expect(labels(offer)).toEqual(['继续上次', '重新开始']);
+    const resumed = await press('erin', CL.resume);
+    expect(all(resumed)).toContain('（3/8）');
+    expect(all(await say('erin', '35'))).toContain('（4/8）');
+    // Nothing was thrown away by asking; only 重新开始 starts over.
+    await say('erin', '/checklist');
+    expect(labels(await press('erin', CL.restart))).toEqual(['学校自查', '县域评估']);
+    expect(all(await say('erin', '/report'))).toMatch(/还有 8 项没填|还没有开始/u);
+  });
+
   it('county mode: waits for the table, assesses it (again when resent), then stops reminding', async () => {
     await say('gina', '/checklist');
     await press('gina', CL.county);
