@@ -1,5 +1,4 @@
-import { ExtractiveAnswerer } from '../src/answer/extractive.js';
-import { PassageRetriever } from '../src/answer/retriever.js';
+import { AnswerPipeline } from '../src/answer/pipeline.js';
 import { readQuestions } from '../src/eval/questions.js';
 import { LocalHashEmbeddings } from '../src/index/embedder.js';
 import { PassageIndex } from '../src/index/reader.js';
@@ -12,7 +11,7 @@ const questions = readQuestions(questionsFile).map((q) => q.question);
 
 let t = performance.now();
 const index = PassageIndex.open(indexDir, new LocalHashEmbeddings());
-const answerer = new ExtractiveAnswerer(new PassageRetriever(index));
+const answerer = new AnswerPipeline(index);
 const openMs = performance.now() - t;
 await answerer.answer(questions[0]!); // warm: dictionaries and IDF tables loaded
 // First round: each question's words are new to the per-term cache (what a user meets);

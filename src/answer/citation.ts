@@ -1,7 +1,7 @@
-import type { Citation } from './types.js';
-
-/** Section paths of scraped documents can be long; a citation keeps the last levels that fit. */
-const MAX_SECTION = 40;
+/**
+ * Which section a citation names. How it is shown to the user (《文件》 ·
+ * 章节 · 第N页) is presentation: src/present/citation.ts.
+ */
 
 /** The section path without levels that only repeat the document title (a Markdown `#` title). */
 export function sectionWithinDocument(title: string, path: readonly string[]): string[] {
@@ -27,26 +27,4 @@ export function quotedSectionPath(path: readonly string[], quote: string): strin
   if (!last || !kind || markerKind(last) !== kind) return [...path];
   const head = quote.split(/[：:。；;，,]/u)[0]!.slice(0, 30);
   return head === last ? [...path] : [...path.slice(0, -1), head];
-}
-
-export function sectionLabel(path: readonly string[]): string {
-  const parts = [...path];
-  while (parts.length > 1 && parts.join(' › ').length > MAX_SECTION) parts.shift();
-  const label = parts.join(' › ');
-  return label.length > MAX_SECTION ? `${label.slice(0, MAX_SECTION - 1)}…` : label;
-}
-
-export function pageLabel(page: number | null, pageEnd: number | null): string | null {
-  if (page === null) return null;
-  return pageEnd !== null && pageEnd !== page ? `第${page}–${pageEnd}页` : `第${page}页`;
-}
-
-/** "[1] 《文件》 · 章节路径 · 第N页" */
-export function formatCitation(n: number, c: Pick<Citation, 'title' | 'sectionPath' | 'page' | 'pageEnd'>): string {
-  const parts = [`《${c.title}》`];
-  const section = sectionLabel(sectionWithinDocument(c.title, c.sectionPath));
-  if (section) parts.push(section);
-  const page = pageLabel(c.page, c.pageEnd);
-  if (page) parts.push(page);
-  return `[${n}] ${parts.join(' · ')}`;
 }

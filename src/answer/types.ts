@@ -3,13 +3,18 @@ export interface Citation {
   passageId: number;
   /** File path relative to the corpus folder. */
   source: string;
+  /** Short document title for citation lines (never a file name when the text has a title). */
   title: string;
   sectionPath: string[];
   page: number | null;
   pageEnd: number | null;
   /** The full passage text the quote is taken from. */
   text: string;
+  /** 'document' for a policy document; 'restatement' for the project's own plain-language summary. */
+  kind: DocumentKind;
 }
+
+export type DocumentKind = 'document' | 'restatement';
 
 /** A passage the documents offer on the question, whether or not it answers it. */
 export interface Suggestion {
@@ -19,13 +24,46 @@ export interface Suggestion {
   page: number | null;
 }
 
-export interface Answer {
-  /** What the user reads: quotes with [n] markers and the numbered citation list, or a refusal. */
+/** One quoted excerpt, verbatim from the passage of `citations[citation]`. */
+export interface Quote {
   text: string;
+  /** Index into Answer.citations. */
+  citation: number;
+}
+
+/**
+ * answered: the quotes state what was asked.
+ * partial: the documents speak of the topic but do not state the asked fact (a figure in the asked unit, a year).
+ * not_found: nothing in the documents answers.
+ */
+export type AnswerStatus = 'answered' | 'partial' | 'not_found';
+
+/** Why the answer has its status, as data; src/chat turns it into Chinese. */
+export type AnswerReason =
+  | { code: 'answered' }
+  /** The question has no topic word to search for (有什么要求？). */
+  | { code: 'no_topic' }
+  /** No passage clears the answerability bar. */
+  | { code: 'no_match' }
+  /** The question names a place, school or document no passage speaks of. */
+  | { code: 'scope_missing'; missing: string[] }
+  /** The passages are on topic but do not state the asked kind of fact. */
+  | { code: 'fact_missing'; asked: AskedFact };
+
+/** The kind of fact a question asks for, in words a user reads ("生均"的数字, 年份 …). */
+export interface AskedFact {
+  kind: string;
+  /** What the user is told is missing, e.g. 生均 或 年份. */
+  label: string;
+}
+
+export interface Answer {
+  question: string;
+  status: AnswerStatus;
+  quotes: Quote[];
   citations: Citation[];
-  /** True when the documents do not answer the question. */
-  refused: boolean;
-  /** On refusal: the closest sections, to look at instead. */
+  reason: AnswerReason;
+  /** On not_found / partial: the closest sections, to look at instead. */
   suggestions: Suggestion[];
 }
 

@@ -1,11 +1,12 @@
-import { formatCitation, sectionLabel, sectionWithinDocument } from '../answer/citation.js';
 import type { Answerer } from '../answer/types.js';
+import { sourceLabel } from '../present/citation.js';
+import { answerReply, SHOW } from './answerView.js';
 import type { IndexedDocument, StoredPassage } from '../index/store.js';
 import * as T from './texts.js';
 import { CL, type ChecklistDialogue } from '../checklist/dialogue.js';
-import { LEARN, type LearnDialogue } from '../learn/dialogue.js';
+import { LEARN, type Asked, type LearnDialogue } from '../learn/dialogue.js';
 import type { ChecklistReport } from '../checklist/report.js';
-import { ChatInputSchema, type Button, type ChatInput, type Reply, type ReplyDocument } from './types.js';
+import { ChatInputSchema, type ChatInput, type Reply, type ReplyDocument } from './types.js';
 
 /** What the engine reads from the current index. */
 export interface KnowledgeBase {
@@ -15,8 +16,6 @@ export interface KnowledgeBase {
   /** The first passage under a heading containing this text (the tour quotes sections). */
   section(heading: string): StoredPassage | undefined;
 }
-
-const SHOW = 'show:';
 
 /** The checklist part of the dialogue, when the engine has one. */
 export interface ChecklistPart {
@@ -137,7 +136,7 @@ export class ChatEngine {
     // Digits or punctuation alone ("3", "？？") are not a question: search would still find something.
     if (!/[\p{L}]/u.test(text)) return [{ text: T.NOT_A_QUESTION }];
     if ([...text].length > T.MAX_QUESTION_CHARS) return [{ text: T.TOO_LONG }];
-    const answer = await this.ask(kb, text);
+    const answer = (await this.ask(kb, text)).reply;
     const reminder = dialogue?.reminder(userId);
     return reminder ? [answer, { text: reminder }] : [answer];
   }
@@ -190,19 +189,14 @@ export class ChatEngine {
     }
     if (action.startsWith('ask:')) {
       const question = T.EXAMPLE_QUESTIONS[Number(action.slice(4))];
-      if (question) return [await this.ask(kb, question)];
+      if (question) return [(await this.ask(kb, question)).reply];
     }
     return [{ text: T.UNKNOWN_COMMAND }];
   }
 
-  private async ask(kb: KnowledgeBase, question: string): Promise<Reply> {
+  private async ask(kb: KnowledgeBase, question: string): Promise<Asked> {
     const answer = await kb.answerer.answer(question);
-    const buttons: Button[][] = answer.refused
-      ? answer.suggestions.map((s) => [
-          { label: `看看：${sectionLabel(sectionWithinDocument(s.title, s.sectionPath)) || s.title}`.slice(0, 40), action: `${SHOW}${s.passageId}` },
-        ])
-      : [answer.citations.map((c, i) => ({ label: `查看原文 [${i + 1}]`, action: `${SHOW}${c.passageId}` }))];
-    return { text: answer.text, buttons: buttons.length > 0 && buttons[0]!.length > 0 ? buttons : undefined };
+    return { reply: answerReply(answer), status: answer.status };
   }
 }
 
@@ -224,7 +218,6 @@ export function sourcesText(docs: readonly IndexedDocument[]): string {
 
 /** The full cited passage, for "查看原文". */
 export function passageText(p: StoredPassage): string {
-  const where = formatCitation(0, p).replace(/^\[0\] /u, '');
-  return `${where}\n\n${p.text}`;
+  return `${sourceLabel(p)}\n\n${p.text}`;
 }
 

@@ -1,5 +1,4 @@
-import { ExtractiveAnswerer } from '../answer/extractive.js';
-import { PassageRetriever } from '../answer/retriever.js';
+import { AnswerPipeline } from '../answer/pipeline.js';
 import type { IdentifiedEmbeddings } from '../index/embedder.js';
 import { currentGeneration } from '../index/generations.js';
 import { PassageIndex } from '../index/reader.js';
@@ -7,7 +6,7 @@ import type { KnowledgeBase } from './engine.js';
 
 /** Opens the answering stack over one index generation. */
 export function openKnowledgeBase(index: PassageIndex): KnowledgeBase {
-  const answerer = new ExtractiveAnswerer(new PassageRetriever(index));
+  const answerer = new AnswerPipeline(index);
   return { answerer, documents: () => index.documents(), passage: (id) => index.passage(id), section: (h) => index.firstUnderHeading(h) };
 }
 

@@ -35,3 +35,40 @@ export const FILE_WITHOUT_CHECKLIST = '收到文件。如果这是全县学校�
 export const UNKNOWN_COMMAND = '没有这个命令。输入 /help 查看可用的命令，或直接输入问题。';
 export const PASSAGE_GONE = '这段原文已不在当前索引中（文件可能已更新），请重新提问。';
 export const NO_DOCUMENTS = '还没有收录任何文件。';
+
+/** The answer view (answerView.ts): everything said around the quotes. */
+export const ANSWER = {
+  /** Lead of quotes that are all from policy documents. */
+  leadDocument: '根据文件原文：',
+  /** Lead of quotes that are all from the project's restatement of the national standards. */
+  leadRestatement: '根据本项目整理的国家标准（整理稿，请以原文为准）：',
+  /** Lead of quotes from both; each quote then says which it is. */
+  leadMixed: '根据文件原文和本项目的整理稿（整理稿请以原文为准）：',
+  /** Per-quote labels when documents and the restatement are quoted together. */
+  quoteDocument: '原文：',
+  quoteRestatement: '整理稿：',
+  sources: '出处：',
+  /** partial: the documents speak of the topic but do not state the asked fact. */
+  partial: (asked: string | null) => (asked ? `文件谈到了这个话题，但没有写明您问的${asked}。` : '文件谈到了这个话题，但没有直接回答您的问题。'),
+  partialDocument: '相关原文：',
+  partialRestatement: '相关内容（本项目整理的国家标准，请以原文为准）：',
+  partialMixed: '相关内容（整理稿请以原文为准）：',
+  /** not_found, no_match. */
+  noMatch: '文件里没有找到能回答这个问题的内容。可以换个说法再问，或确认相关文件已经放进语料库。',
+  /** not_found, scope_missing: the question names a place, school or document no passage speaks of. */
+  scopeMissing: (missing: readonly string[]) =>
+    `文件里没有关于${missing.map((m) => `「${m}」`).join('、')}的内容，无法回答这个问题。可以去掉这个限定再问，或确认相关文件已经放进语料库。`,
+  /** not_found with the asked kind of fact missing everywhere. */
+  factMissing: (asked: string) => `文件里没有写明您问的${asked}。可以换个说法再问，或确认相关文件已经放进语料库。`,
+  /** not_found, no_topic: the question names nothing to look for (有什么要求？). */
+  noTopic: (topics: readonly string[]) => `您想问哪方面的要求？比如${topics.map((t) => `「${t}」`).join('、')}。`,
+  noTopicHint: `把要问的内容写进问题里再问一次，例如：“${EXAMPLE_QUESTIONS[1]}”`,
+  closest: '下面这些章节比较接近，可以看看：',
+  viewButton: (n: number) => `查看原文 [${n}]`,
+  lookButton: (section: string) => `看看：${section}`,
+} as const;
+
+/** Topics offered on a question without one, when the closest sections give too few. */
+export const EXAMPLE_TOPICS = ['骨干教师配置', '生均体育运动场馆面积', '校际差异系数'];
+/** Buttons show at most this many characters. */
+export const MAX_BUTTON_CHARS = 40;

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { Block } from '../present/blocks.js';
+
+export type { Block, Line, LineRole } from '../present/blocks.js';
 
 /** A button under a reply: `action` comes back as input when it is pressed. */
 export interface Button {
@@ -12,9 +15,15 @@ export interface ReplyDocument {
   bytes: Buffer;
 }
 
-/** One message from the bot. Text is plain; adapters escape and format it for their transport. */
+/**
+ * One message from the bot. `text` is the plain rendering (the terminal prints
+ * it); `blocks`, when present, is the same body as structure, and adapters that
+ * format (Telegram) build their markup from it. Without blocks, `text` is shown
+ * as it is, escaped. Build both with `richText(blocks)` so they agree.
+ */
 export interface Reply {
   text: string;
+  blocks?: Block[];
   /** Rows of buttons. */
   buttons?: Button[][];
   document?: ReplyDocument;

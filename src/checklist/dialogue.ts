@@ -1,6 +1,7 @@
 import type { Button, Reply } from '../chat/types.js';
 import { parseFigure } from './figures.js';
-import { buildReport, formatNumber, reportText, rowText, type ChecklistReport } from './report.js';
+import { richText } from '../present/blocks.js';
+import { buildReport, formatNumber, reportBlocks, rowText, type ChecklistReport } from './report.js';
 import { newRun, type ChecklistRun, type ChecklistRunStore } from './run.js';
 import { STAGE_NAMES, type BooleanIndicator, type Checklist, type InputField, type Stage } from './types.js';
 
@@ -294,7 +295,7 @@ export class ChecklistDialogue {
   }
 
   private reportReply(c: Checklist, run: ChecklistRun): Reply {
-    return { text: reportText(buildReport(c, run.stage, run.answers)), buttons: [[{ label: '生成报告文件（Excel）', action: CL.reportFile }]] };
+    return { ...richText(reportBlocks(buildReport(c, run.stage, run.answers))), buttons: [[{ label: '生成报告文件（Excel）', action: CL.reportFile }]] };
   }
 
   private uploadPrompt(): Reply {

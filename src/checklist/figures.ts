@@ -1,4 +1,4 @@
-import { chineseNumeralValue } from '../answer/query.js';
+import { chineseNumeralValue } from '../answer/numerals.js';
 
 /** The outcome of reading one figure a person typed or a spreadsheet cell held. */
 export type FigureResult =

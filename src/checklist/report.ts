@@ -1,3 +1,4 @@
+import { block, line, type Block } from '../present/blocks.js';
 import { applySchoolRule, indicatorValue, judge } from './rules.js';
 import type { Answer } from './run.js';
 import { STAGE_NAMES, type Checklist, type Indicator, type NumericIndicator, type SourceRef, type Stage } from './types.js';
@@ -127,21 +128,24 @@ export function rowText(row: ReportRow, stage: Stage | null): string {
   return `${head}${row.gap ? `\n${row.gap}` : ''}\n${rule}`;
 }
 
-/** The whole report as chat text (Markdown-light: it reads well as plain text too). */
-export function reportText(r: ChecklistReport): string {
-  const lines = [`【自查报告】${r.checklist.name}${r.stage ? ` · ${STAGE_NAMES[r.stage]}` : ''}`, ''];
-  for (const row of r.rows) {
+/** The report as chat text, as structure (`richText` gives its plain rendering): title, one line per indicator, the verdict, the gaps, the caveat. */
+export function reportBlocks(r: ChecklistReport): Block[] {
+  const rows = r.rows.map((row) => {
     const ind = row.indicator;
     const mark = row.status === 'pass' ? '✅' : row.status === 'fail' ? '❌' : '⏸';
     const figure =
       ind.kind === 'numeric' && row.value !== undefined
         ? `${formatNumber(row.value)}${row.threshold !== undefined ? ` / ${formatNumber(row.threshold)}` : ''} ${ind.unit}`
         : row.status === 'missing' ? '未填' : row.status === 'pass' ? '是' : '否';
-    lines.push(`${mark} ${ind.name}：${figure}${ind.unverified ? '（未核实）' : ''}`);
-  }
-  lines.push('', `结论：${r.verdictText}`);
+    return line('item', `${mark} ${ind.name}：${figure}${ind.unverified ? '（未核实）' : ''}`);
+  });
+  const blocks = [
+    block(line('title', `【自查报告】${r.checklist.name}${r.stage ? ` · ${STAGE_NAMES[r.stage]}` : ''}`)),
+    block(...rows),
+    block(line('verdict', `结论：${r.verdictText}`)),
+  ];
   const gaps = r.rows.filter((x) => x.gap);
-  if (gaps.length > 0) lines.push('', '差距：', ...gaps.map((x) => `· ${x.gap}`));
-  if (r.rows.some((x) => x.indicator.unverified)) lines.push('', '标“未核实”的条目依据的是转述材料，正式判定请以教育部原文及本省细则为准。');
-  return lines.join('\n');
+  if (gaps.length > 0) blocks.push(block(line('heading', '差距：'), ...gaps.map((x) => line('item', `· ${x.gap}`))));
+  if (r.rows.some((x) => x.indicator.unverified)) blocks.push(block(line('note', '标“未核实”的条目依据的是转述材料，正式判定请以教育部原文及本省细则为准。')));
+  return blocks;
 }

@@ -26,10 +26,10 @@ const program = new Command()
         process.stderr.write(`${e.userMessage}\n`);
       } else if (e instanceof JunhengError) {
         process.stderr.write(`${e.userMessage}\n`);
-        log.debug({ err: e }, 'ingest failed');
+        log.debug({ err: e }, '建立索引失败');
       } else {
         process.stderr.write('建立索引失败，旧索引保持不变。\n');
-        log.error({ err: e }, 'ingest failed');
+        log.error({ err: e }, '建立索引失败');
       }
       process.exitCode = 1;
     }

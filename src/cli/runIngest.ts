@@ -37,7 +37,7 @@ export async function ingestWithProgress(
           // 'failed' means no rule recognised the problem, 'loader-crashed' that the loader died on it:
           // worth a look, unlike a known bad file.
           const level = e.outcome.code === 'failed' || e.outcome.code === 'loader-crashed' ? 'warn' : 'debug';
-          log[level]({ source: e.outcome.source, cause: e.outcome.technical }, 'file rejected');
+          log[level]({ source: e.outcome.source, cause: e.outcome.technical }, '文件未收录');
         }
         if (bar) bar.update(e.done, { file: e.outcome.source });
         else out.write(`[${e.done}/${e.total}] ${outcomeLine(e.outcome)}\n`);

@@ -24,9 +24,22 @@ export function firstHitRank(passages: readonly RankedSource[], gold: readonly G
 
 export interface QuestionResult {
   answerable: boolean;
+  /** Anything but an 'answered' status. */
   refused: boolean;
   /** Rank of the first hit (answerable questions). */
   rank: number | null;
+  /** The answer states all the question's keywords; null when the question has none. */
+  keyFacts: boolean | null;
+  /** Of the answer's citations, how many hold a gold span. */
+  citationHits: number;
+  citations: number;
+}
+
+/** Does a text state every key fact (NFKC, spaces ignored)? */
+export function keyFactsStated(text: string, keywords: readonly string[]): boolean {
+  const norm = (s: string) => s.normalize('NFKC').replace(/\s+/gu, '');
+  const t = norm(text);
+  return keywords.every((k) => t.includes(norm(k)));
 }
 
 export interface EvalMetrics {
@@ -40,6 +53,10 @@ export interface EvalMetrics {
   refusalRecall: number;
   /** Share of answerable questions that were refused. */
   falseRefusalRate: number;
+  /** Share of answerable questions with keywords whose answer states them all. */
+  keyFacts: number;
+  /** Share of the answers' citations that hold a gold span. */
+  citationPrecision: number;
 }
 
 const share = (n: number, d: number) => (d === 0 ? 0 : n / d);
@@ -57,5 +74,10 @@ export function computeMetrics(results: readonly QuestionResult[]): EvalMetrics 
     mrrAt10: share(answerable.reduce((s, r) => s + (r.rank !== null && r.rank <= 10 ? 1 / r.rank : 0), 0), answerable.length),
     refusalRecall: share(unanswerable.filter((r) => r.refused).length, unanswerable.length),
     falseRefusalRate: share(answerable.filter((r) => r.refused).length, answerable.length),
+    keyFacts: share(answerable.filter((r) => r.keyFacts === true).length, answerable.filter((r) => r.keyFacts !== null).length),
+    citationPrecision: share(
+      answerable.reduce((s, r) => s + r.citationHits, 0),
+      answerable.reduce((s, r) => s + r.citations, 0),
+    ),
   };
 }

@@ -1,77 +1,203 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ExtractiveAnswerer } from '../answer/extractive.js';
-import { PassageRetriever } from '../answer/retriever.js';
+import type { Answer } from '../answer/types.js';
+import { AnswerPipeline, type PipelineOptions, type Prepared } from '../answer/pipeline.js';
+import type { Tuning } from '../answer/tuning.js';
 import { runIngest } from '../ingest/pipeline.js';
 import { LocalHashEmbeddings } from '../index/embedder.js';
 import { PassageIndex } from '../index/reader.js';
-import { computeMetrics, firstHitRank, type EvalMetrics, type QuestionResult } from './metrics.js';
-import { readQuestions } from './questions.js';
+import { fitTuning, foldOf, type FitQuestion } from './fit.js';
+import { computeMetrics, firstHitRank, isHit, keyFactsStated, type EvalMetrics, type QuestionResult } from './metrics.js';
+import { readQuestions, type EvalQuestion } from './questions.js';
 
 /** One line of the results file. */
 export interface EvalRecord {
   id: string;
-  passages: { source: string; section: string; page: number | null; text: string; score: number }[];
-  answer: string;
-  refused: boolean;
-  citations: { source: string; section: string; page: number | null; text: string }[];
+  question: string;
+  status: Answer['status'];
+  rank: number | null;
+  /** The fold the question was held out in (cross-validation), or null. */
+  fold: number | null;
+  quotes: string[];
+  citations: { source: string; section: string; page: number | null }[];
+  keyFacts: boolean | null;
+  diagnostics?: unknown;
+}
+
+export interface EvalReport {
+  label: string;
+  metrics: EvalMetrics;
 }
 
 export interface EvalRun {
-  metrics: EvalMetrics;
+  /** The shipped tuning on every question (or, with cv, the held-out folds). */
+  reports: EvalReport[];
   records: EvalRecord[];
-  /** Answerable questions whose first hit is not at rank 1 (id → rank or null). */
   misses: { id: string; rank: number | null }[];
   wrongRefusals: string[];
   missedRefusals: string[];
 }
 
-/**
- * Builds a fresh index of the corpus folder in a temporary directory, asks
- * every question, and scores ranking and refusals against the gold spans.
- */
-export async function runEval(corpusDir: string, questionsFile: string): Promise<EvalRun> {
-  const questions = readQuestions(questionsFile);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'junheng-eval-'));
+export interface EvalOptions {
+  corpora: readonly string[];
+  questionsFile: string;
+  /** k-fold cross-validation: fit on k−1 folds, score the held-out fold. */
+  cv?: number;
+  /** Keep each stage's diagnostics in the records. */
+  explain?: boolean;
+  /** The target the fitting script uses (see src/cli/fit.ts). */
+  targetFalseRefusal?: number;
+}
+
+/** A fresh index of the corpus folders in a temporary directory, with the chat's answering pipeline over it. */
+export async function withEvalIndex<T>(
+  corpora: readonly string[],
+  work: (pipeline: AnswerPipeline) => Promise<T>,
+  options: PipelineOptions = {},
+): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'junheng-eval-'));
   try {
     const embedder = new LocalHashEmbeddings();
-    await runIngest({ dirs: [corpusDir], indexDir: work, embedder, maxFileBytes: 1024 ** 3 });
-    const index = PassageIndex.open(work, embedder);
-    const retriever = new PassageRetriever(index);
-    const answerer = new ExtractiveAnswerer(retriever);
-    const records: EvalRecord[] = [];
-    const results: QuestionResult[] = [];
-    const misses: EvalRun['misses'] = [];
-    for (const q of questions) {
-      const retrieved = await retriever.retrieve(q.question, 10);
-      const answer = answerer.answerFrom(q.question, retrieved);
-      const rank = q.answerable ? firstHitRank(retrieved.map((r) => r.passage), q.gold) : null;
-      if (q.answerable && rank !== 1) misses.push({ id: q.id, rank });
-      results.push({ answerable: q.answerable, refused: answer.refused, rank });
-      records.push({
-        id: q.id,
-        passages: retrieved.map((r) => ({
-          source: r.passage.source,
-          section: r.passage.sectionPath.join(' › '),
-          page: r.passage.page,
-          text: r.passage.text,
-          score: Number(r.score.toFixed(4)),
-        })),
-        answer: answer.text,
-        refused: answer.refused,
-        citations: answer.citations.map((c) => ({ source: c.source, section: c.sectionPath.join(' › '), page: c.page, text: c.text })),
-      });
+    await runIngest({ dirs: corpora, indexDir: dir, embedder, maxFileBytes: 1024 ** 3 });
+    const index = PassageIndex.open(dir, embedder);
+    try {
+      return await work(new AnswerPipeline(index, options));
+    } finally {
+      index.close();
     }
-    index.close();
-    return {
-      metrics: computeMetrics(results),
-      records,
-      misses,
-      wrongRefusals: questions.filter((q, i) => q.answerable && results[i]!.refused).map((q) => q.id),
-      missedRefusals: questions.filter((q, i) => !q.answerable && !results[i]!.refused).map((q) => q.id),
-    };
   } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Gold documents are named by file name; the index names sources by path (prefixed by the folder when there are several). */
+export function goldSource(source: string): string {
+  return source.split('/').at(-1)!;
+}
+
+export interface PreparedQuestion {
+  q: EvalQuestion;
+  prepared: Prepared;
+  hits: Set<number>;
+  /** The peer: plain BM25 over character bigrams of the question, its top passage shown as the answer. */
+  peer: { rank: number | null; keyFacts: boolean | null };
+}
+
+export async function prepareQuestions(pipeline: AnswerPipeline, questions: readonly EvalQuestion[]): Promise<PreparedQuestion[]> {
+  const out: PreparedQuestion[] = [];
+  for (const q of questions) {
+    const prepared = await pipeline.prepare(q.question);
+    const source = (id: number) => {
+      const p = pipeline.index.passage(id);
+      return p ? { source: goldSource(p.source), text: p.text } : null;
+    };
+    const hits = new Set(
+      prepared.candidates
+        .filter((c) => {
+          const s = source(c.id);
+          return s !== null && isHit(s, q.gold);
+        })
+        .map((c) => c.id),
+    );
+    const peerTop = pipeline.index.bigramSearch(q.question, 10).flatMap((h) => source(h.passageId) ?? []);
+    out.push({
+      q,
+      prepared,
+      hits,
+      peer: {
+        rank: q.answerable ? firstHitRank(peerTop, q.gold) : null,
+        keyFacts: q.answerable && q.keywords?.length ? keyFactsStated(peerTop[0]?.text ?? '', q.keywords) : null,
+      },
+    });
+  }
+  return out;
+}
+
+function score(pipeline: AnswerPipeline, p: PreparedQuestion, tuning: Tuning, fold: number | null, explain: boolean): { result: QuestionResult; record: EvalRecord } {
+  const outcome = pipeline.decide(p.prepared, tuning);
+  const answer = pipeline.compose(p.prepared, outcome);
+  const { q } = p;
+  const r = outcome.ranked.findIndex((c) => p.hits.has(c.id));
+  const rank = q.answerable ? (r >= 0 ? r + 1 : null) : null;
+  const answered = answer.status === 'answered';
+  const keyFacts = q.answerable && q.keywords?.length ? answered && keyFactsStated(answer.quotes.map((x) => x.text).join('\n'), q.keywords) : null;
+  const cited = answered ? answer.citations.map((c) => isHit({ source: goldSource(c.source), text: c.text }, q.gold)) : [];
+  return {
+    result: { answerable: q.answerable, refused: !answered, rank, keyFacts, citationHits: q.answerable ? cited.filter(Boolean).length : 0, citations: q.answerable ? cited.length : 0 },
+    record: {
+      id: q.id,
+      question: q.question,
+      status: answer.status,
+      rank,
+      fold,
+      quotes: answer.quotes.map((x) => x.text),
+      citations: answer.citations.map((c) => ({ source: c.source, section: c.sectionPath.join(' › '), page: c.page })),
+      keyFacts,
+      ...(explain
+        ? {
+            diagnostics: {
+              plan: p.prepared.plan,
+              recall: { word: p.prepared.recall.word.slice(0, 5), bigram: p.prepared.recall.bigram.slice(0, 5), vector: p.prepared.recall.vector.slice(0, 5) },
+              ranked: outcome.ranked.slice(0, 5).map((c) => ({ id: c.id, hit: p.hits.has(c.id), score: Number(c.score.toFixed(4)), features: c.features })),
+              decision: outcome.decision,
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/**
+ * Builds a fresh index of the corpus folders, asks every question through
+ * the chat's answering pipeline, and scores ranking, refusals, key facts and
+ * citations against the gold spans — with the shipped tuning, and with
+ * `cv` on held-out folds of tunings fitted on the other folds.
+ */
+export async function runEval(options: EvalOptions): Promise<EvalRun> {
+  const questions = readQuestions(options.questionsFile);
+  return withEvalIndex(options.corpora, async (pipeline) => {
+    const prepared = await prepareQuestions(pipeline, questions);
+    const reports: EvalReport[] = [];
+    let records: EvalRecord[] = [];
+    let results: QuestionResult[] = [];
+    if (options.cv && options.cv > 1) {
+      const k = options.cv;
+      const scored: { result: QuestionResult; record: EvalRecord }[] = new Array(prepared.length);
+      for (let fold = 0; fold < k; fold++) {
+        const train: FitQuestion[] = prepared
+          .filter((p) => foldOf(p.q.id, k) !== fold)
+          .map((p) => ({ id: p.q.id, answerable: p.q.answerable, prepared: p.prepared, hits: p.hits }));
+        const tuning = fitTuning(train, pipeline.lexicon, {
+          targetFalseRefusal: options.targetFalseRefusal ?? pipeline.tuning.fit.targetFalseRefusal,
+          questionsLabel: `fold ${fold}`,
+          note: 'cross-validation',
+        });
+        prepared.forEach((p, i) => {
+          if (foldOf(p.q.id, k) === fold) scored[i] = score(pipeline, p, tuning, fold, options.explain ?? false);
+        });
+      }
+      results = scored.map((s) => s.result);
+      records = scored.map((s) => s.record);
+      reports.push({ label: `held-out folds (${k}-fold cross-validation)`, metrics: computeMetrics(results) });
+    } else {
+      const scored = prepared.map((p) => score(pipeline, p, pipeline.tuning, null, options.explain ?? false));
+      results = scored.map((s) => s.result);
+      records = scored.map((s) => s.record);
+      reports.push({ label: 'shipped tuning (corpus/lexicon/tuning.json)', metrics: computeMetrics(results) });
+    }
+    reports.push({
+      label: 'peer: BM25 over character bigrams, top passage shown',
+      metrics: computeMetrics(
+        prepared.map((p) => ({ answerable: p.q.answerable, refused: false, rank: p.peer.rank, keyFacts: p.peer.keyFacts, citationHits: p.peer.rank === 1 ? 1 : 0, citations: p.q.answerable ? 1 : 0 })),
+      ),
+    });
+    return {
+      reports,
+      records,
+      misses: records.filter((r, i) => questions[i]!.answerable && r.rank !== 1).map((r) => ({ id: r.id, rank: r.rank })),
+      wrongRefusals: records.filter((r, i) => questions[i]!.answerable && r.status !== 'answered').map((r) => r.id),
+      missedRefusals: records.filter((r, i) => !questions[i]!.answerable && r.status === 'answered').map((r) => r.id),
+    };
+  });
 }

@@ -3,7 +3,7 @@ import { IndexUnavailableError } from '../errors.js';
 import type { IdentifiedEmbeddings } from './embedder.js';
 import { currentGeneration, generationPath, MANIFEST_FILE, readManifest, STORE_FILE, VECTORS_FILE } from './generations.js';
 import { SCHEMA_VERSION, type Manifest } from './manifest.js';
-import { StoreReader, type IndexedDocument, type KeywordHit, type StoredPassage } from './store.js';
+import { StoreReader, type IndexedDocument, type KeywordHit, type StoredPassage, type VocabularyEntry } from './store.js';
 import { VectorReader, type VectorHit } from './vectors.js';
 
 /** One complete, immutable generation opened for search. */
@@ -65,6 +65,21 @@ export class PassageIndex {
 
   keywordSearch(query: string, limit: number): KeywordHit[] {
     return this.store.keywordSearch(query, limit);
+  }
+
+  /** BM25 over character bigrams of the passage text (query bigrams OR-ed); higher is better. */
+  bigramSearch(query: string, limit: number): KeywordHit[] {
+    return this.store.bigramSearch(query, limit);
+  }
+
+  /** Passages whose search-normalised text contains the term (NFKC, lower case); cached. */
+  documentFrequency(term: string): number {
+    return this.store.documentFrequency(term);
+  }
+
+  /** The jieba words of the keyword index with the number of passages holding each. */
+  vocabulary(): VocabularyEntry[] {
+    return this.store.vocabulary();
   }
 
   async vectorSearch(query: string, limit: number): Promise<VectorHit[]> {

@@ -35,6 +35,12 @@ export function segmentWords(text: string): string[] {
   return out;
 }
 
+/** Precise-mode words of the text as written (not normalised): joined, they give the text back. */
+export function cutWords(text: string): string[] {
+  const words = segmenter().cut(text, true);
+  return words.join('') === text ? words : Array.from(text);
+}
+
 /** A word of a sentence with its jieba part-of-speech tag (n noun, v verb, p preposition, d adverb …). */
 export interface TaggedWord {
   word: string;

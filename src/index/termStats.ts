@@ -13,17 +13,17 @@ export interface PassageTerms {
 }
 
 /**
- * Corpus statistics the reranker needs, held in memory for one generation:
- * each passage's search-normalised text and context, and document
+ * Corpus statistics the reranker needs for one generation: each passage's
+ * search-normalised text and context (held in memory), and document
  * frequencies of arbitrary substrings (questions use words the segmenter may
- * cut differently from the documents, so substring counts are the robust IDF).
+ * cut differently from the documents, so substring counts are the robust IDF),
+ * which the index answers from its bigram table.
  */
 export class TermStats {
   private readonly texts: string[];
   private readonly byId = new Map<number, PassageTerms>();
-  private readonly dfCache = new Map<string, number>();
 
-  constructor(index: PassageIndex) {
+  constructor(private readonly index: PassageIndex) {
     const scopes = new Map<string, string[]>();
     const passages = index.documents().flatMap((d) => index.passagesOf(d.source));
     for (const p of passages) {
@@ -53,15 +53,9 @@ export class TermStats {
     return this.texts.length;
   }
 
-  /** Passages whose text contains the term. */
+  /** Passages whose search-normalised text contains the term. */
   df(term: string): number {
-    let n = this.dfCache.get(term);
-    if (n === undefined) {
-      n = 0;
-      for (const t of this.texts) if (t.includes(term)) n++;
-      this.dfCache.set(term, n);
-    }
-    return n;
+    return this.index.documentFrequency(term);
   }
 
   /**

@@ -9,6 +9,8 @@ import type { DocumentFormat, Passage } from './types.js';
 /** What one file brings into the index before embedding. */
 export interface DocumentContent {
   title: string;
+  /** The title the document's own text gives it (CleanDocument.ownTitle). */
+  ownTitle?: string;
   format: DocumentFormat;
   pageCount?: number;
   passages: Passage[];
@@ -42,5 +44,6 @@ export async function readDocumentContent(
   }
   const content: DocumentContent = { title: clean.title, format: clean.format, passages, warnings: loaded.warnings };
   if (clean.pageCount !== undefined) content.pageCount = clean.pageCount;
+  if (clean.ownTitle !== undefined) content.ownTitle = clean.ownTitle;
   return content;
 }

@@ -18,6 +18,8 @@ import { resolveLimits, type IngestLimits } from './limits.js';
 import { LoaderPool } from './loaderPool.js';
 import { Quarantine } from './quarantine.js';
 import { scanCorpusWithSkipped, type SkippedEntry } from './scan.js';
+import { shortTitle } from './shortTitle.js';
+import { listingKey, readSourceListings } from './sources.js';
 
 export interface IngestOptions {
   dirs: readonly string[];
@@ -89,7 +91,9 @@ function usablePrevious(indexDir: string, embedder: IdentifiedEmbeddings): { dir
   const dir = generationPath(indexDir, name);
   try {
     const manifest = readManifest(dir);
-    return isCompatible(manifest, embedder) ? { dir, manifest } : undefined;
+    // Rows are removed by recomputing their bigram tokens, which needs the same Unicode tables.
+    const sameUnicode = manifest.unicodeVersion === process.versions.unicode;
+    return isCompatible(manifest, embedder) && sameUnicode ? { dir, manifest } : undefined;
   } catch (e) {
     if (e instanceof IndexUnavailableError) return undefined; // damaged: rebuild everything
     throw e;
@@ -121,7 +125,8 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
     const cleanedUp = removeLeftovers(opts.indexDir);
     const previous = usablePrevious(opts.indexDir, opts.embedder);
     const { files, skipped } = scanCorpusWithSkipped(opts.dirs);
-    if (previous && corpusDifference(previous.manifest, files, opts.dirs) === null) {
+    const listings = readSourceListings(opts.dirs);
+    if (previous && corpusDifference(previous.manifest, files, opts.dirs, listings) === null) {
       // Same folders, files, sizes and times: the current generation already is the answer.
       return unchangedSummary(previous.manifest, started, skipped);
     }
@@ -146,8 +151,13 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
     const hashes = new Set<string>();
     try {
       for (const [i, file] of files.entries()) {
+        const listing = listings.get(file.source);
+        const listed = listingKey(listing) || undefined;
+        // A file listed differently in sources.yaml is read again: its kind and short title change.
+        const previousFile = previousFiles.get(file.source);
+        const sameListing = previousFile?.listing === listed;
         // Every problem of one file ends as that file's rejection, never as the end of the run.
-        const examined = await examineFile(file, previousFiles.get(file.source), {
+        const examined = await examineFile(file, sameListing ? previousFile : undefined, {
           maxFileBytes: opts.maxFileBytes,
           loader,
           quarantine,
@@ -169,16 +179,26 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
             const r = examined.rejection;
             outcome = { status: 'rejected', source: file.source, code: r.code, message: r.message, technical: r.technical };
             // A file deleted or replaced by a folder meanwhile is no longer part of the corpus.
-            if (examined.base) entry = { ...examined.base, status: 'rejected', passageCount: 0, warnings: [], rejection: { code: r.code, message: r.message } };
+            if (examined.base) entry = { ...examined.base, status: 'rejected', passageCount: 0, warnings: [], rejection: { code: r.code, message: r.message }, listing: listed };
           } else {
             const { content, base } = examined;
             const embedded = await embedPassages(content, opts.embedder, firstEmbedding);
-            const ids = store.addDocument({ source: file.source, title: content.title, format: content.format, pageCount: content.pageCount }, content.passages);
+            const ids = store.addDocument(
+              {
+                source: file.source,
+                title: content.title,
+                shortTitle: listing?.shortTitle ?? shortTitle(content.ownTitle ?? content.title),
+                kind: listing?.kind ?? 'document',
+                format: content.format,
+                pageCount: content.pageCount,
+              },
+              content.passages,
+            );
             ids.forEach((id, k) => vectors.add(id, embedded[k]!));
             for (const p of content.passages) textChars += p.text.length;
             const { warnings } = content;
             outcome = { status: 'indexed', source: file.source, passages: content.passages.length, bytes: base.size, warnings };
-            entry = { ...base, status: 'indexed', passageCount: content.passages.length, title: content.title, warnings };
+            entry = { ...base, status: 'indexed', passageCount: content.passages.length, title: content.title, warnings, listing: listed };
           }
         }
         outcomes.push(outcome);
@@ -208,6 +228,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
       corpusDirs: opts.dirs.map((d) => path.resolve(d)),
       files: manifestFiles,
       passageCount,
+      unicodeVersion: process.versions.unicode,
     };
     fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
     commitGeneration(opts.indexDir, generation);

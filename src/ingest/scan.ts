@@ -11,8 +11,19 @@ export interface CorpusFile {
   mtimeMs: number;
 }
 
-/** Folders that hold machine data rather than documents (checklist definitions). */
-const SKIPPED_DIRS = new Set(['node_modules', 'checklists']);
+/** Folders that hold machine data rather than documents (checklist definitions, answering lexicons). */
+const SKIPPED_DIRS = new Set(['node_modules', 'checklists', 'lexicon']);
+
+/**
+ * YAML files are the project's data (corpus/sources.yaml, checklists,
+ * lexicons), never documents: left out silently, wherever they sit.
+ */
+const DATA_FILE = /\.ya?ml$/i;
+
+/** A file's source name: its path inside its corpus folder, prefixed by the folder's name when several folders are indexed. */
+export function corpusSourceName(dir: string, relPath: string, dirCount: number): string {
+  return dirCount > 1 ? `${path.basename(path.resolve(dir))}/${relPath}` : relPath;
+}
 
 /**
  * An entry of a corpus folder that is not indexed and is worth telling the user about:
@@ -40,16 +51,12 @@ export function scanCorpus(dirs: readonly string[]): CorpusFile[] {
 export function scanCorpusWithSkipped(dirs: readonly string[]): CorpusScan {
   const files: CorpusFile[] = [];
   const skipped: SkippedEntry[] = [];
-  const prefixed = dirs.length > 1;
   for (const dir of dirs) {
     const root = path.resolve(dir);
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
       throw new JunhengError(`找不到语料文件夹：${dir}`, `corpus dir missing: ${root}`);
     }
-    const sourceOf = (p: string) => {
-      const rel = path.relative(root, p).split(path.sep).join('/');
-      return prefixed ? `${path.basename(root)}/${rel}` : rel;
-    };
+    const sourceOf = (p: string) => corpusSourceName(root, path.relative(root, p).split(path.sep).join('/'), dirs.length);
     const walk = (abs: string) => {
       let entries: fs.Dirent[];
       try {
@@ -68,6 +75,7 @@ export function scanCorpusWithSkipped(dirs: readonly string[]): CorpusScan {
         } else if (entry.isDirectory()) {
           if (!SKIPPED_DIRS.has(entry.name)) walk(p);
         } else if (entry.isFile()) {
+          if (DATA_FILE.test(entry.name)) continue;
           let st: fs.Stats;
           try {
             st = fs.statSync(p);

@@ -27,14 +27,20 @@ export interface LoadedDocument {
   blocks: Block[];
   /** Number of pages (PDF). */
   pageCount?: number;
-  /** Non-fatal notes for the log (e.g. "decoded as GB18030"). */
+  /** Non-fatal notes shown in the ingest log, in Chinese (e.g. "按 GB18030 编码读取"). */
   warnings: string[];
 }
 
 /** A cleaned document, ready to split. Blocks are `heading`, `paragraph` or `table-row` only. */
 export interface CleanDocument {
   format: DocumentFormat;
+  /** The title the document states, else its file name without the extension. */
   title: string;
+  /**
+   * The title the document's own text gives it (stated, its parts' names, or a
+   * scrape site's caption); absent when only the file name names it.
+   */
+  ownTitle?: string;
   blocks: Block[];
   pageCount?: number;
 }

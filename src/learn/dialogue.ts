@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { UserDocuments } from '../state/jsonRows.js';
+import type { AnswerStatus } from '../answer/types.js';
 import type { Button, Reply } from '../chat/types.js';
 import type { Checklist } from '../checklist/types.js';
 import { buildQuiz, type QuizQuestion } from './quiz.js';
@@ -36,8 +37,14 @@ export const LEARN = {
   answer: (q: number, choice: number) => `learn:quiz:${q}:${choice}`,
 } as const;
 
+/** A question answered by the normal answerer: the reply to show and the answer's status. */
+export interface Asked {
+  reply: Reply;
+  status: AnswerStatus;
+}
+
 /** How the engine answers a 我有问题 question (the normal answerer). */
-export type AskFn = (question: string) => Promise<Reply>;
+export type AskFn = (question: string) => Promise<Asked>;
 
 /**
  * The guided tour: one short page per step with 下一步 / 举个例子 / 我有问题 /
@@ -109,10 +116,10 @@ export class LearnDialogue {
     const step = TOUR[run.step]!;
     let answer = await ask(question);
     // The step's topic helps a short question ("那县里呢？") find its passage.
-    if (answer.text.startsWith('文件里没有找到')) answer = await ask(`${step.topic} ${question}`);
+    if (answer.status === 'not_found') answer = await ask(`${step.topic} ${question}`);
     run.mode = 'tour';
     this.store.save(userId, run);
-    return [answer, { text: '要继续学习吗？', buttons: [[{ label: `继续：${step.title}`, action: LEARN.resume }, { label: '我还有问题', action: LEARN.ask }]] }];
+    return [answer.reply, { text: '要继续学习吗？', buttons: [[{ label: `继续：${step.title}`, action: LEARN.resume }, { label: '我还有问题', action: LEARN.ask }]] }];
   }
 
   private quiz(): QuizQuestion[] {

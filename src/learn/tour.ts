@@ -1,9 +1,9 @@
-import { formatCitation } from '../answer/citation.js';
-import { sentencesOf } from '../answer/terms.js';
+import { sentencesOf } from '../answer/quote.js';
 import { citeRule, formatNumber } from '../checklist/report.js';
 import { weightedCV } from '../checklist/rules.js';
 import { STAGE_NAMES, type Checklist, type NumericIndicator, type Stage } from '../checklist/types.js';
 import type { StoredPassage } from '../index/store.js';
+import { citationLine } from '../present/citation.js';
 
 /**
  * The guided tour for newcomers. The tour's own words carry no facts: every
@@ -48,7 +48,7 @@ function quote(ctx: TourContext, heading: string, n: number): { lines: string[];
     if (picked.join('').length + s.length > 160 && picked.length > 0) break;
     picked.push(s);
   }
-  return { lines: [`“${picked.join('')}”[${n}]`, formatCitation(n, p)], passage: p };
+  return { lines: [`“${picked.join('')}”[${n}]`, citationLine(n, p)], passage: p };
 }
 
 function page(parts: (string | { lines: string[]; passage?: StoredPassage })[]): TourPage {

@@ -165,7 +165,7 @@ export function createBot(o: BotOptions): JunhengBot {
 
   const send = async (chatId: number, replies: Reply[]) => {
     for (const r of replies) {
-      const parts = replyMessages(r.text);
+      const parts = replyMessages(r);
       for (const [i, html] of parts.entries()) {
         const keyboard = i === parts.length - 1 ? inlineKeyboard(r.buttons) : undefined;
         await bot.api.sendMessage(chatId, html, {

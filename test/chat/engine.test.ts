@@ -5,6 +5,7 @@ import { ChatEngine } from '../../src/chat/engine.js';
 import { LiveKnowledge } from '../../src/chat/knowledge.js';
 import * as T from '../../src/chat/texts.js';
 import type { Reply } from '../../src/chat/types.js';
+import { plainText } from '../../src/present/blocks.js';
 import { runIngest } from '../../src/ingest/pipeline.js';
 import { LocalHashEmbeddings } from '../../src/index/embedder.js';
 import { corpusOfSeeds, SEEDS, seedsDir, tempDir } from '../ingest/pipelineFixture.js';
@@ -38,6 +39,10 @@ describe('ChatEngine', () => {
     const [reply] = await say('调研报告里初中的师生比是多少？');
     expect(reply!.text).toMatch(/根据文件原文：\n“[^”]*1:11\.58[^”]*”\[1\]/u);
     expect(reply!.text).toMatch(/出处：\n\[1\] 《.+》/u);
+    // The same body as structure, for adapters that format it.
+    expect(reply!.text).toBe(plainText(reply!.blocks!));
+    expect(reply!.blocks![0]!.lines[0]).toEqual({ role: 'lead', text: '根据文件原文：' });
+    expect(reply!.blocks![1]!.lines.map((l) => l.role)).toEqual(['heading', ...reply!.blocks![1]!.lines.slice(1).map(() => 'citation')]);
     const view = buttons([reply!]).find((b) => b.label === '查看原文 [1]');
     expect(view).toBeDefined();
     const [full] = await press(view!.action);
@@ -46,9 +51,13 @@ describe('ChatEngine', () => {
   });
 
   it('says plainly when the documents do not answer, with buttons to the closest sections', async () => {
-    const [reply] = await say('学校要按多少名学生配一名校医？');
-    expect(reply!.text).toContain('文件里没有找到能回答这个问题的内容');
-    expect(buttons([reply!]).every((b) => b.label.startsWith('看看：') && b.action.startsWith('show:'))).toBe(true);
+    // A county the documents never mention: the corpus cannot speak for it.
+    const [reply] = await say('库车市的学校要按多少名学生配一名校医？');
+    expect(reply!.text).toContain('文件里没有关于「库车市」的内容');
+    expect(reply!.text).toContain('下面这些章节比较接近，可以看看：\n· 《');
+    expect(reply!.blocks!.flatMap((b) => b.lines).some((l) => l.role === 'lead' || l.role === 'quote')).toBe(false);
+    expect(buttons([reply!]).length).toBeGreaterThan(0);
+    expect(buttons([reply!]).every((b) => b.label.startsWith('看看：') && b.action.startsWith('show:') && [...b.label].length <= 40)).toBe(true);
   });
 
   it('lists the indexed documents with their passage counts on /sources', async () => {

@@ -29,7 +29,7 @@ describe('npm start (terminal chat)', () => {
     const run = await startWith([
       '县里一共给中小学配了多少套“班班通”？',
       'a',
-      '学校要按多少名学生配一名校医？',
+      '库车市的学校要按多少名学生配一名校医？',
       '/sources',
     ]);
     expect(run.code).toBe(0);
@@ -40,7 +40,7 @@ describe('npm start (terminal chat)', () => {
     expect(out).toMatch(/\[1\] 《[^》]+》/u);
     expect(out).toContain('〔A〕查看原文 [1]');
     expect(out).toContain('建成计算机教室76个');
-    expect(out).toContain('文件里没有找到能回答这个问题的内容');
+    expect(out).toContain('文件里没有关于「库车市」的内容');
     expect(out).toMatch(/已收录 5 个文件，共 \d+ 段/u);
   });
 

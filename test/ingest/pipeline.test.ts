@@ -35,6 +35,33 @@ describe('ingest of the five seeds', () => {
     expect(vec.some((p) => p.text.includes('1448'))).toBe(true);
   });
 
+  it("stores each document's short title from its own text, and its kind", () => {
+    const short = Object.fromEntries(index.documents().map((d) => [d.source.slice(0, 3), d.shortTitle]));
+    expect(short).toEqual({
+      '000': '2023年义务教育均衡发展工作实施方案五篇',
+      '001': '推进县域义务教育优质均衡发展工作方案',
+      '002': '义务教育均衡发展工作总结报告',
+      '003': '小学义务教育均衡发展整改工作实施方案',
+      '004': '义务教育均衡发展规划（五篇）',
+    });
+    // The title itself is unchanged (still the file name where the text states none).
+    expect(index.documents().find((d) => d.source.startsWith('004'))?.title).toBe(SEEDS[4]!.replace(/\.txt$/, ''));
+    expect(index.documents().every((d) => d.kind === 'document')).toBe(true);
+    const p = index.passagesOf(SEEDS[4]!)[0]!;
+    expect(p).toMatchObject({ shortTitle: '义务教育均衡发展规划（五篇）', kind: 'document' });
+    expect(index.passage(p.id)).toEqual(p);
+  });
+
+  it('answers the bigram channel, substring counts and the vocabulary', () => {
+    const hits = index.bigramSearch('师生比例', 5).map((h) => index.passage(h.passageId)!);
+    expect(hits.some((p) => p.text.includes('师生比例'))).toBe(true);
+    const all = index.documents().flatMap((d) => index.passagesOf(d.source));
+    expect(index.documentFrequency('师生比例')).toBe(all.filter((p) => p.text.includes('师生比例')).length);
+    const vocabulary = index.vocabulary();
+    expect(vocabulary.find((v) => v.word === '教师')?.df).toBeGreaterThan(10);
+    expect(vocabulary.every((v) => v.df >= 1 && v.df <= all.length)).toBe(true);
+  });
+
   it('keeps scrape advertising out of every passage', () => {
     for (const d of index.documents()) {
       for (const p of index.passagesOf(d.source)) {
@@ -91,6 +118,16 @@ describe('incremental re-ingest', () => {
     const after = PassageIndex.open(indexDir, embedder);
     expect(after.documents().map((d) => d.source)).toEqual([SEEDS[0], SEEDS[1]]);
     expect(after.passageCount()).toBe(removed.passages);
+    // The copied generation, with a file changed and one removed, holds what a fresh build holds.
+    const freshDir = temp('index');
+    await runIngest({ dirs: [corpus], indexDir: freshDir, embedder, maxFileBytes: MAX });
+    const fresh = PassageIndex.open(freshDir, embedder);
+    expect(after.vocabulary()).toEqual(fresh.vocabulary());
+    for (const t of ['由县教育局负责解释', '义务教育', '师生比例', '班班通']) expect(after.documentFrequency(t), t).toBe(fresh.documentFrequency(t));
+    const ranked = (i: PassageIndex) =>
+      i.bigramSearch('由县教育局负责解释', 3).map((h) => `${h.score.toFixed(9)} ${i.passage(h.passageId)!.text}`).sort();
+    expect(ranked(after)).toEqual(ranked(fresh));
+    fresh.close();
     after.close();
   });
 

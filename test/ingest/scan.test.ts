@@ -33,4 +33,23 @@ describe('scanCorpusWithSkipped', () => {
     // The checklist definitions are data, not documents: left out silently, as before.
     expect(scanCorpus([dir])).toEqual(files);
   });
+
+  it('leaves YAML data files out silently: sources.yaml, lexicon/, checklists/, anywhere', () => {
+    const root = tempDir('scan-yaml');
+    try {
+      fs.mkdirSync(path.join(root, 'lexicon'));
+      fs.mkdirSync(path.join(root, 'checklists'));
+      fs.mkdirSync(path.join(root, 'sub'));
+      fs.writeFileSync(path.join(root, 'sources.yaml'), '[]');
+      fs.writeFileSync(path.join(root, 'lexicon', 'synonyms.yaml'), '[]');
+      fs.writeFileSync(path.join(root, 'checklists', 'jiben-2012.yaml'), 'id: x');
+      fs.writeFileSync(path.join(root, 'sub', 'notes.YML'), 'a: 1');
+      fs.writeFileSync(path.join(root, 'plan.md'), '# 方案');
+      const { files, skipped } = scanCorpusWithSkipped([root]);
+      expect(files.map((f) => f.source)).toEqual(['plan.md']);
+      expect(skipped).toEqual([]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -101,7 +101,8 @@ describe('headings', () => {
   it('labels a run-in item by its first short clause', () => {
     expect(runInLabel('(一)落实政府职责,保障教育优先发展。县里高度重视。')).toBe('(一)落实政府职责,保障教育优先发展');
     expect(runInLabel(`（三）加大教育投入力度，${'完善经费保障机制'.repeat(5)}。`)).toBe('（三）加大教育投入力度');
-    expect(runInLabel(`一、${'甲'.repeat(60)}`)).toBe(`一、${'甲'.repeat(18)}…`);
+    // No cut-off "first 20 characters…" label any more: text without a short lead names no section.
+    expect(runInLabel(`一、${'甲'.repeat(60)}`)).toBeNull();
     expect(runInLabel(`一、${'甲'.repeat(60)}`, false)).toBeNull();
   });
 

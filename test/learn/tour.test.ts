@@ -10,7 +10,7 @@ import { weightedCV } from '../../src/checklist/rules.js';
 import type { Checklist, NumericIndicator } from '../../src/checklist/types.js';
 import { runIngest } from '../../src/ingest/pipeline.js';
 import { LocalHashEmbeddings } from '../../src/index/embedder.js';
-import { LEARN, LearnDialogue, TourStore } from '../../src/learn/dialogue.js';
+import { LEARN, LearnDialogue, TourStore, type Asked } from '../../src/learn/dialogue.js';
 import { buildQuiz } from '../../src/learn/quiz.js';
 import { CV_EXAMPLE, cvExample, TOUR } from '../../src/learn/tour.js';
 import { openStateDb } from '../../src/state/db.js';
@@ -150,6 +150,31 @@ describe('the guided tour', () => {
     expect(replies[0]!.text).toContain('根据文件原文');
     const resume = buttons(replies).find((b) => b.action === LEARN.resume)!;
     expect((await engine.handle('asker', { kind: 'action', action: resume.action }))[0]!.text).toContain('了解评估（2/7）县里怎么申报');
+  });
+
+  it('asks again with the step’s topic when the answer is not_found, judged by its status, not its wording', async () => {
+    const db = openStateDb(path.join(work, 'ask-stub.db'));
+    dbs.push(db);
+    const learn = new LearnDialogue(() => realChecklists, new TourStore(db));
+    const none = () => undefined;
+    learn.start('stub', none);
+    learn.onAction('stub', LEARN.ask, none);
+    const asked: string[] = [];
+    const replies = await learn.onQuestion('stub', '那县里呢？', async (q): Promise<Asked> => {
+      asked.push(q);
+      return asked.length === 1 ? { reply: { text: '没有' }, status: 'not_found' } : { reply: { text: '有' }, status: 'answered' };
+    });
+    expect(asked).toEqual(['那县里呢？', `${TOUR[0]!.topic} 那县里呢？`]);
+    expect(replies[0]!.text).toBe('有');
+    expect(buttons(replies).map((b) => b.action)).toContain(LEARN.resume);
+
+    learn.onAction('stub', LEARN.ask, none);
+    const again: string[] = [];
+    await learn.onQuestion('stub', '那县里呢？', async (q): Promise<Asked> => {
+      again.push(q);
+      return { reply: { text: '文件里没有找到（这只是措辞）' }, status: 'answered' };
+    });
+    expect(again).toEqual(['那县里呢？']);
   });
 
   it('keeps the step across a restart', async () => {

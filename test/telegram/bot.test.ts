@@ -121,6 +121,9 @@ describe('the Telegram bot (real grammY bot against a loopback Bot API server)',
     await server.waitForMessages(CLERK.id, (ms) => ms.some((m) => m.text.includes('【自查报告】')));
     const report = server.messagesTo(CLERK.id).find((m) => m.text.includes('【自查报告】'))!;
     expect(report.text).toContain('结论：达到要求：7 项中 6 项达标');
+    // Title and verdict in bold, from the report's structure.
+    expect(report.html).toMatch(/^<b>【自查报告】[^<]+<\/b>\n\n/u);
+    expect(report.html).toContain('<b>结论：达到要求：7 项中 6 项达标');
     const [, doc] = await press(CLERK, report, '生成报告文件（Excel）', 2);
     expect(doc!.document!.file_name).toMatch(/\.xlsx$/u);
     const wb = new ExcelJS.Workbook();

@@ -7,7 +7,7 @@ import { detectPdfTables } from './pdfTables.js';
 import { joinScrapedPages } from './scrapePageMarkers.js';
 import { normalizeSpaces } from './spaces.js';
 import { removeStrayPageNumbers } from './strayPageNumbers.js';
-import { dropTitleMetadata, metadataTitle, pickTitle } from './title.js';
+import { dropTitleMetadata, metadataTitle, ownTitle, pickTitle, scrapedTitle } from './title.js';
 
 function withSpacesNormalized<T extends Block>(block: T): T {
   return { ...block, text: normalizeSpaces(block.text) };
@@ -28,6 +28,8 @@ function finalize(block: Block): Block {
 export function cleanDocument(doc: LoadedDocument, fileName: string): CleanDocument {
   let blocks: Block[] = doc.blocks.map(normalizeBlock);
   blocks = removePageFurniture(blocks);
+  // A scrape site's caption may be the only place that names the document; it goes with the boilerplate.
+  const scraped = scrapedTitle(blocks);
   blocks = removeBoilerplate(blocks);
   blocks = joinScrapedPages(blocks);
   blocks = removeStrayPageNumbers(blocks);
@@ -40,9 +42,12 @@ export function cleanDocument(doc: LoadedDocument, fileName: string): CleanDocum
   const paragraphs = joinLines(blocks, lineModeFor(doc.format, blocks))
     .map(finalize)
     .filter((b) => b.text !== '');
-  const title = normalizeSpaces(normalizeChars(pickTitle(doc.title, metadata, paragraphs, fileName)));
+  const tidy = (t: string) => normalizeSpaces(normalizeChars(t));
+  const title = tidy(pickTitle(doc.title, metadata, paragraphs, fileName));
+  const own = ownTitle(doc.title, metadata, paragraphs, scraped);
 
   const clean: CleanDocument = { format: doc.format, title, blocks: paragraphs };
+  if (own !== null) clean.ownTitle = tidy(own);
   if (doc.pageCount !== undefined) clean.pageCount = doc.pageCount;
   return clean;
 }

@@ -54,23 +54,99 @@ export function metadataTitle(blocks: readonly Block[]): string | null {
 }
 
 /**
- * Title: the loader's, else title metadata (see metadataTitle), else the
- * first paragraph/heading if it reads like a title, else the file name
- * without its extension. `paragraphs` are the joined blocks, so a PDF's
- * first wrapped line is not mistaken for a title.
+ * The title the document states itself: the loader's, else title metadata
+ * (see metadataTitle), else the first paragraph/heading if it reads like a
+ * title. `paragraphs` are the joined blocks, so a PDF's first wrapped line is
+ * not mistaken for a title.
  */
+export function givenTitle(loaderTitle: string | undefined, metadata: string | null, paragraphs: readonly Block[]): string | null {
+  const given = loaderTitle?.trim();
+  if (given) return given;
+  if (metadata) return metadata;
+  const first = firstTextBlocks(paragraphs)[0];
+  if (first && looksLikeTitle(first.text)) return first.text.trim();
+  return null;
+}
+
+/** Title: the one the document states (givenTitle), else the file name without its extension. */
 export function pickTitle(
   loaderTitle: string | undefined,
   metadata: string | null,
   paragraphs: readonly Block[],
   fileName: string,
 ): string {
-  const given = loaderTitle?.trim();
-  if (given) return given;
-  if (metadata) return metadata;
+  return givenTitle(loaderTitle, metadata, paragraphs) ?? stripExtension(fileName);
+}
+
+const PART_HEADING = /^第([一二三四五六七八九十百零〇两\d]+)篇\s*[：:、．.]?\s*(.+)$/;
+const CN_DIGITS = '零一二三四五六七八九';
+
+/** A count in words: 2 → 两, 5 → 五, 12 → 十二, 25 → 二十五 (below 100; digits beyond). */
+export function chineseCount(n: number): string {
+  if (n === 2) return '两';
+  if (n < 10) return CN_DIGITS[n] ?? String(n);
+  if (n >= 100) return String(n);
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 1 ? '' : CN_DIGITS[tens]}十${ones === 0 ? '' : CN_DIGITS[ones]}`;
+}
+
+function commonSuffix(names: readonly string[]): string {
+  let suffix = names[0] ?? '';
+  for (const n of names) {
+    while (suffix && !n.endsWith(suffix)) suffix = suffix.slice(1);
+  }
+  return suffix;
+}
+
+/** A common ending this long names what the parts are ("义务教育均衡发展规划"). */
+const MIN_COMMON_PART_NAME = 4;
+
+/**
+ * A compilation that starts with "第一篇：…" and names no title of its own:
+ * one part → that part's name; several → the name they share with the count
+ * ("义务教育均衡发展规划（五篇）"), else the first name and the count.
+ */
+export function partsTitle(paragraphs: readonly Block[]): string | null {
   const first = firstTextBlocks(paragraphs)[0];
-  if (first && looksLikeTitle(first.text)) return first.text.trim();
-  return stripExtension(fileName);
+  if (!first || !PART_HEADING.test(first.text.trim())) return null;
+  const names: string[] = [];
+  for (const b of paragraphs) {
+    const m = PART_HEADING.exec(b.text.trim());
+    if (m?.[2] && looksLikeTitle(m[2])) names.push(m[2].trim());
+  }
+  if (names.length === 0) return null;
+  if (names.length === 1) return names[0]!;
+  const shared = commonSuffix(names);
+  const count = chineseCount(names.length);
+  return shared.length >= MIN_COMMON_PART_NAME ? `${shared}（${count}篇）` : `${names[0]}等${count}篇`;
+}
+
+/** "本站小编为你精心准备了义务教育均衡发展工作总结报告参考范文，…": the site's caption names the document. */
+const SCRAPE_CAPTION = /为[你您]精心(?:准备|整理|收集|挑选|编辑)了(?:一篇|\d+篇|[一二三四五六七八九十]篇)?(.{4,40}?)(?:参考|精选|优秀)?范文/;
+
+/**
+ * The document's name as a document-sharing site's caption gives it, read
+ * from the raw blocks before the boilerplate cleaner removes the caption (the
+ * first lines are read as one text: a PDF wraps the caption over several).
+ */
+export function scrapedTitle(blocks: readonly Block[]): string | null {
+  const head = firstTextBlocks(blocks).map((b) => b.text.trim()).join('');
+  const name = SCRAPE_CAPTION.exec(head)?.[1]?.trim();
+  return name && looksLikeTitle(name) ? name : null;
+}
+
+/**
+ * The title the document's own text gives it: stated (givenTitle), or its
+ * parts' names, or a scrape site's caption; null when only the file name is left.
+ */
+export function ownTitle(
+  loaderTitle: string | undefined,
+  metadata: string | null,
+  paragraphs: readonly Block[],
+  scraped: string | null,
+): string | null {
+  return givenTitle(loaderTitle, metadata, paragraphs) ?? partsTitle(paragraphs) ?? scraped;
 }
 
 /**

@@ -26,7 +26,7 @@ export const docxLoader: Loader = {
       throw new FileRejectedError('no-text', '文件里没有可提取的文字', `${fileName}: DOCX has no text`);
     }
     const title = titleFromHeadings(blocks);
-    const warnings = imageCount > 0 ? [`${imageCount} image(s) skipped (text inside images is not read)`] : [];
+    const warnings = imageCount > 0 ? [`跳过了 ${imageCount} 张图片（图片里的文字不会被读取）`] : [];
     return { format: 'docx', title, blocks, warnings };
   },
 };

@@ -21,7 +21,7 @@ export const markdownLoader: Loader = {
   format: 'md',
   async load(bytes: Buffer): Promise<LoadedDocument> {
     const { text, encoding } = decodeText(bytes);
-    const warnings = encoding.startsWith('UTF-8') ? [] : [`decoded as ${encoding}`];
+    const warnings = encoding.startsWith('UTF-8') ? [] : [`按 ${encoding} 编码读取`];
     const blocks = parseMarkdown(text);
     return { format: 'md', title: titleFromHeadings(blocks), blocks, warnings };
   },

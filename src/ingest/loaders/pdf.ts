@@ -37,7 +37,7 @@ export const pdfLoader: Loader = {
           throw new FileRejectedError('no-text', '文件里没有可提取的文字', `${fileName}: ${pageCount} page(s), no text, no images`);
         }
         if (imagePages.length > 0) {
-          warnings.push(`pages ${imagePages.join(', ')} have no text layer (scanned images); their content is not indexed`);
+          warnings.push(`第 ${imagePages.join('、')} 页没有文字层（是扫描图片），这些页的内容没有收录`);
         }
       }
 
@@ -89,7 +89,7 @@ async function pagesWithImages(parser: PDFParse, bytes: Buffer, pages: number[],
     return images.pages.filter((p) => p.images.length > 0).map((p) => p.pageNumber);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    warnings.push(`image check via pdf.js failed (${reason}); used raw /Subtype /Image scan instead`);
+    warnings.push(`用 pdf.js 检查图片失败（${reason}），改为直接查找文件里的图片标记`);
     return rawBytesShowImage(bytes) ? pages : [];
   }
 }

@@ -132,11 +132,11 @@ function legacyDoc(technical: string): SniffResult {
 
 function load(format: DocumentFormat, byExtension: DocumentFormat | undefined, ext: string): SniffResult {
   if (byExtension === format) return { kind: 'load', format };
-  const named = ext === '' ? 'has no extension' : `is named ${ext}`;
+  const named = ext === '' ? '文件没有扩展名' : `文件扩展名是 ${ext}`;
   return {
     kind: 'load',
     format,
-    warning: `file ${named} but its content is ${FORMAT_NAMES[format]}; loaded as ${FORMAT_NAMES[format]}`,
+    warning: `${named}，但内容是 ${FORMAT_NAMES[format]}，已按 ${FORMAT_NAMES[format]} 读取`,
   };
 }
 

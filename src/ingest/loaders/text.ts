@@ -10,8 +10,8 @@ export const textLoader: Loader = {
   async load(bytes: Buffer): Promise<LoadedDocument> {
     const { text, encoding, replaced } = decodeText(bytes);
     const warnings: string[] = [];
-    if (!encoding.startsWith('UTF-8')) warnings.push(`decoded as ${encoding}`);
-    if (replaced > 0) warnings.push(`${replaced} invalid UTF-8 sequence(s) replaced by U+FFFD`);
+    if (!encoding.startsWith('UTF-8')) warnings.push(`按 ${encoding} 编码读取`);
+    if (replaced > 0) warnings.push(`有 ${replaced} 处不是有效的 UTF-8 编码，已替换为 U+FFFD（�）`);
     const blocks: Block[] = splitLines(text).map((line) => ({ kind: 'line', text: line }));
     return { format: 'txt', blocks, warnings };
   },

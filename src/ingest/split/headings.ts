@@ -5,12 +5,14 @@ import { matchMarker, type MarkerMatch } from './markers.js';
  * heading line; what follows it decides (see outline.ts).
  */
 export const MAX_HEADING_LENGTH = 40;
-/** A section label taken from the start of running text is at most this long. */
+/** A heading label is at most this long (marker included); a longer line is running text. */
 export const MAX_LABEL_LENGTH = 30;
+/** A heading has at most this many clauses ("注重实效，抓好教学常规管理"); more make a sentence. */
+export const MAX_HEADING_CLAUSES = 2;
+/** A lead phrase cut from the start of a sentence names a section only this short (marker included). */
+export const MAX_LEAD_LENGTH = 20;
 /** A marker paragraph longer than this (or with several sentences) is a run-in item. */
 export const MIN_RUN_IN_LENGTH = 60;
-/** Section labels taken from running text are cut to this many characters. */
-const LABEL_FALLBACK_LENGTH = 20;
 
 const TRAILING_PUNCT = /[。：:；;，,、\s]+$/;
 
@@ -53,16 +55,57 @@ export function isSubheadingLine(text: string): boolean {
   return !/^[\d〇零一二三四五六七八九十]{2,4}年/.test(t);
 }
 
+/** Text after the structural marker ("（三）我县…" → "我县…"). */
+function withoutMarker(text: string): string {
+  const marker = matchMarker(text);
+  return (marker ? text.trimStart().slice(marker.marker.length) : text).replace(/^[\s、．.，,]+/u, '');
+}
+
+/** A subject that starts a statement: 我县, 本校, 该区, 全县, 各校, 我们 … */
+const SUBJECT_START = /^(?:我|本|该|全|各)(?:县|区|市|镇|乡|校|省|州|盟|旗|们|国|地)/u;
+/** A preposition that opens an adverbial: 通过…, 为了…, 根据…, 在…基础上 … */
+const ADVERBIAL_START = /^(?:通过|为了|根据|按照|依据|依照|随着|由于|经过|在)/u;
+/** The aspect particle 了 (建立了), not 了解, 为了, 除了 … */
+const PERFECTIVE = /(?<![为除罢])了(?![解结如然却不得])/u;
+/** A subject with a modal verb: 学校要…, 教师应当…, 各地必须… (not 主要, 需要, 要求 …). */
+const MODAL_AFTER_SUBJECT = /^[^，,]{1,8}?(?<![重主必需只不想纲摘提简])(?:要|应当|应该|必须)(?![求素点害紧闻])/u;
+
 /**
- * Names the section a run-in item opens: its first clause up to 。/： when
- * short, else up to the first comma, else its first characters with "…".
- * Returns null when even that clause is not short (not clearly a heading).
+ * Reads as a statement of running text rather than a heading: it has a
+ * subject (我县高度重视…), opens with an adverbial (通过…), says what was
+ * done (建立了…) or what someone must do (学校要…).
  */
-export function runInLabel(text: string, allowFallback = true): string | null {
-  const sentence = /^(.+?)[。：:！？；;!?]/.exec(text)?.[1];
-  if (sentence && sentence.length <= MAX_LABEL_LENGTH) return headingLabel(sentence);
-  const clause = /^(.+?)[，,]/.exec(text)?.[1];
-  if (clause && clause.length <= MAX_LABEL_LENGTH) return headingLabel(clause);
-  if (!allowFallback) return null;
-  return `${headingLabel(text.slice(0, LABEL_FALLBACK_LENGTH))}…`;
+export function readsAsSentence(text: string): boolean {
+  const body = withoutMarker(headingLabel(text));
+  return SUBJECT_START.test(body) || ADVERBIAL_START.test(body) || PERFECTIVE.test(body) || MODAL_AFTER_SUBJECT.test(body);
+}
+
+/** Clauses of a phrase: parts between ，,；; (enumeration with 、 stays one clause). */
+function clauseCount(text: string): number {
+  return text.split(/[，,；;]/u).filter((c) => c.trim() !== '').length;
+}
+
+/**
+ * A label that can stand as a section path level: short (at most 30
+ * characters), one or two clauses, and not a sentence of running text.
+ */
+export function isHeadingPhrase(text: string): boolean {
+  const label = headingLabel(text);
+  return label.length > 0 && label.length <= MAX_LABEL_LENGTH && clauseCount(label) <= MAX_HEADING_CLAUSES && !readsAsSentence(label);
+}
+
+/**
+ * Names the section a marker paragraph (or an inline marker sentence) opens:
+ * its first sentence up to 。/： when that is a heading phrase; else, when
+ * `allowLead`, the lead phrase before the first comma if it is short and not
+ * a statement. Null when the text does not start with a heading: such an
+ * item opens a section without a path level of its own.
+ */
+export function runInLabel(text: string, allowLead = true): string | null {
+  const sentence = /^(.+?)[。：:！？；;!?]/u.exec(text)?.[1] ?? text;
+  if (isHeadingPhrase(sentence)) return headingLabel(sentence);
+  if (!allowLead) return null;
+  const lead = /^(.+?)[，,]/u.exec(sentence)?.[1];
+  if (lead && withoutMarker(lead) !== '' && headingLabel(lead).length <= MAX_LEAD_LENGTH && !readsAsSentence(lead)) return headingLabel(lead);
+  return null;
 }

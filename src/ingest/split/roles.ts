@@ -1,12 +1,13 @@
 import type { Block } from '../types.js';
-import { headingCandidate, headingLabel, isRunIn, isSubheadingLine, runInLabel } from './headings.js';
+import { headingCandidate, headingLabel, isHeadingPhrase, isRunIn, isSubheadingLine, runInLabel } from './headings.js';
 import { explicitHeadingRank, matchMarker } from './markers.js';
 
 /**
  * What a cleaned block is in the outline:
  * - `heading`: opens a section and is only a heading line (explicit, a short
  *   marker paragraph followed by its content, or an unmarked sub-heading line);
- * - `run-in`: a marker paragraph that opens a section and carries its body;
+ * - `run-in`: a marker paragraph that opens a section and carries its body
+ *   (its label is the heading it leads with, or '' when it leads with a sentence);
  * - `item`: a short marker paragraph among siblings; closes deeper sections;
  * - `row` / `body`: content.
  */
@@ -46,7 +47,10 @@ export function classify(block: Block, next: Block | undefined): BlockRole {
   if (block.kind === 'table-row') return { kind: 'row' };
   const candidate = headingCandidate(block.text);
   if (candidate && followedByContent(next, candidate.rank)) {
-    return { kind: 'heading', rank: candidate.rank, label: headingLabel(block.text) };
+    // A line too long or too sentence-like to be a path level still opens its section,
+    // as a paragraph that leads with its heading (if it has a short one): its text stays in the passage.
+    if (isHeadingPhrase(block.text)) return { kind: 'heading', rank: candidate.rank, label: headingLabel(block.text) };
+    return { kind: 'run-in', rank: candidate.rank, label: runInLabel(block.text) ?? '' };
   }
   const marker = matchMarker(block.text);
   if (!marker) {

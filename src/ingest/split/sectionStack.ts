@@ -40,7 +40,8 @@ export class SectionStack {
     return this.entries[this.keptCount(rank) - 1]?.markerRank ?? null;
   }
 
+  /** Labels of the open sections; a section opened by a sentence rather than a heading has none. */
   path(): string[] {
-    return this.entries.map((e) => e.label);
+    return this.entries.flatMap((e) => (e.label === '' ? [] : [e.label]));
   }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dropTitleMetadata, looksLikeTitle, metadataTitle, pickTitle, stripExtension } from '../../../src/ingest/clean/title.js';
+import {
+  chineseCount, dropTitleMetadata, looksLikeTitle, metadataTitle, ownTitle, partsTitle, pickTitle, scrapedTitle, stripExtension,
+} from '../../../src/ingest/clean/title.js';
 import type { Block } from '../../../src/ingest/types.js';
 
 const paras = (...texts: string[]): Block[] => texts.map((text) => ({ kind: 'paragraph', text }));
@@ -33,5 +35,33 @@ describe('title', () => {
 
   it('strips only the extension', () => {
     expect(stripExtension('/a/b/规划.v2.pdf')).toBe('规划.v2');
+  });
+
+  it('names a compilation of parts by what its parts share, with their count', () => {
+    const plans = paras(
+      '第一篇：北永康小学义务教育均衡发展规划', '一、指导思想', '第二篇：义务教育均衡发展规划', '第三篇：推进义务教育均衡发展规划',
+    );
+    expect(partsTitle(plans)).toBe('义务教育均衡发展规划（三篇）');
+    expect(partsTitle(paras('第一篇：甲县教育规划', '一、总则'))).toBe('甲县教育规划');
+    expect(partsTitle(paras('第一篇：总则', '第二篇：附则'))).toBe('总则等两篇');
+    // Only a document that starts with its first part is a compilation.
+    expect(partsTitle(paras('一、背景', '第一篇：某规划'))).toBeNull();
+    expect(chineseCount(5)).toBe('五');
+    expect(chineseCount(12)).toBe('十二');
+    expect(chineseCount(40)).toBe('四十');
+  });
+
+  it("reads the document's name from a scrape site's caption, also wrapped over lines", () => {
+    const caption = '本站小编为你精心准备了义务教育均衡发展工作总结报告参考范文,愿这些范文能点燃您思维的火花,激发您的写作灵感。';
+    expect(scrapedTitle(paras(caption, '自2013年启动……'))).toBe('义务教育均衡发展工作总结报告');
+    expect(scrapedTitle(paras('本站小编为你精心准备', '了义务教育均衡发展工', '作总结报告参考范文,愿'))).toBe('义务教育均衡发展工作总结报告');
+    expect(scrapedTitle(paras('一、指导思想'))).toBeNull();
+  });
+
+  it("gives the document's own title, or null where only the file name is left", () => {
+    expect(ownTitle(undefined, null, paras('第一篇：某小学规划', '第二篇：某县规划'), null)).toBe('某小学规划等两篇');
+    expect(ownTitle(undefined, null, paras('自2013年以来，全县推进均衡发展。'), '均衡发展工作总结')).toBe('均衡发展工作总结');
+    expect(ownTitle(undefined, null, paras('自2013年以来，全县推进均衡发展。'), null)).toBeNull();
+    expect(ownTitle('督导评估办法', null, paras('第一篇：某小学规划'), null)).toBe('督导评估办法');
   });
 });

@@ -18,7 +18,7 @@ describe('sniffFormat', () => {
     expect(sniffFormat(bytes('%PDF-1.7\n'), 'x.pdf')).toEqual({ kind: 'load', format: 'pdf' });
     const renamed = sniffFormat(bytes('%PDF-1.7\n'), 'x.docx');
     expect(renamed).toMatchObject({ kind: 'load', format: 'pdf' });
-    expect(renamed.kind === 'load' && renamed.warning).toContain('PDF');
+    expect(renamed.kind === 'load' && renamed.warning).toBe('文件扩展名是 .docx，但内容是 PDF，已按 PDF 读取');
   });
 
   it('treats a zip named .docx as DOCX and finds a DOCX hidden under another name', () => {

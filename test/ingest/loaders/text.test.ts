@@ -30,13 +30,14 @@ describe('textLoader', () => {
   it('reproduces seed 001 from UTF-16LE and notes the encoding', async () => {
     const doc = await textLoader.load(fixture('001-utf16.txt'), '001-utf16.txt');
     expect(doc.blocks.map((b) => b.text).join('\n')).toBe(seedText('001'));
-    expect(doc.warnings.join(' ')).toContain('UTF-16LE');
+    expect(doc.warnings).toEqual(['按 UTF-16LE 编码读取']);
   });
 
   it('reproduces seed 003 from GBK and notes the encoding', async () => {
     const doc = await textLoader.load(fixture('003-gbk.txt'), '003-gbk.txt');
     expect(doc.blocks.map((b) => b.text).join('\n')).toBe(seedText('003'));
-    expect(doc.warnings.join(' ')).toContain('GB18030');
+    // Shown to the user in the ingest log, so in Chinese.
+    expect(doc.warnings).toEqual(['按 GB18030 编码读取']);
   });
 
   it('rejects binary.txt and empty.txt', async () => {

@@ -1,0 +1,98 @@
+import type { AskedFact } from './types.js';
+import type { CandidateFeatures } from './features.js';
+import type { Lexicon } from './lexicon.js';
+import { hasTopic, type QueryPlan } from './plan.js';
+import type { Ranked } from './rank.js';
+import { ANSWER_FEATURES, type AnswerFeatures, type Tuning } from './tuning.js';
+
+/**
+ * Step 5: can the documents answer? A calibrated probability over features of
+ * the best candidate (topic coverage, margins, channel agreement, words the
+ * corpus never uses), with a fitted threshold; then whether the chosen
+ * passage states the kind of fact asked (answered) or only talks about the
+ * topic (partial). Pure.
+ */
+
+export interface DecisionInput {
+  plan: QueryPlan;
+  ranked: readonly Ranked<{ features: CandidateFeatures }>[];
+  unknownKeyShare: number;
+  /** Names in the question that no passage of the corpus contains. */
+  unknownScope: readonly string[];
+}
+
+export type Decision =
+  | { status: 'answered'; chosen: number; probability: number; features: AnswerFeatures }
+  | { status: 'partial'; chosen: number; probability: number; features: AnswerFeatures; asked: AskedFact }
+  | { status: 'not_found'; reason: 'no_topic' | 'no_match'; probability: number; features: AnswerFeatures | null }
+  | { status: 'not_found'; reason: 'scope_missing'; missing: string[]; probability: number; features: AnswerFeatures | null };
+
+const rankedHigh = (share: number) => (share >= 1 / 3 ? 1 : 0);
+
+export function answerFeatures(input: Omit<DecisionInput, 'unknownScope'>): AnswerFeatures | null {
+  const top = input.ranked[0];
+  if (!top) return null;
+  const f = top.features;
+  return {
+    keyInText: f.keyInText,
+    keyInWindow: f.keyInWindow,
+    coverage: f.coverage,
+    focus: f.focus,
+    scopeFound: f.scopeFound,
+    documentMatch: f.documentMatch,
+    factNear: f.factNear,
+    numbersFound: f.numbersFound,
+    factStated: f.factStated,
+    unitStated: f.unitStated,
+    measureStated: f.measureStated,
+    topScore: top.score,
+    margin: top.score - (input.ranked[1]?.score ?? 0),
+    // In how many channels the passage is among the first three.
+    agreement: (rankedHigh(f.rankWord) + rankedHigh(f.rankBigram) + rankedHigh(f.rankVector)) / 3,
+    unknownKeyShare: input.unknownKeyShare,
+  };
+}
+
+export function answerProbability(f: AnswerFeatures, model: Tuning['answerability']): number {
+  let z = model.bias;
+  for (const name of ANSWER_FEATURES) z += (model.weights[name] * (f[name] - model.mean[name])) / model.scale[name];
+  return 1 / (1 + Math.exp(-z));
+}
+
+function askedFact(plan: QueryPlan, missingUnitLabels: readonly string[], lexicon: Lexicon): AskedFact {
+  if (missingUnitLabels.length > 0) return { kind: 'unit', label: `按${missingUnitLabels.join('、')}计的数字` };
+  const kind = plan.asked.kind ?? 'figure';
+  return { kind, label: lexicon.askedFacts.get(kind)?.label ?? kind };
+}
+
+/**
+ * The passage states what was asked: the asked kind of fact in the asked
+ * unit, for the years asked, in the passage's most topical place (the
+ * sentences that carry the fact hold as much of the topic as its best
+ * sentence does).
+ */
+const states = (f: CandidateFeatures) => f.factStated === 1 && f.unitStated === 1 && f.yearsFound === 1 && f.factNear >= f.keyInSentence;
+
+export function decide(input: DecisionInput, tuning: Tuning, lexicon: Lexicon): Decision {
+  const features = answerFeatures(input);
+  if (!hasTopic(input.plan)) return { status: 'not_found', reason: 'no_topic', probability: 0, features };
+  if (input.unknownScope.length > 0) {
+    return { status: 'not_found', reason: 'scope_missing', missing: [...input.unknownScope], probability: 0, features };
+  }
+  if (!features) return { status: 'not_found', reason: 'no_match', probability: 0, features };
+  const probability = answerProbability(features, tuning.answerability);
+  if (probability < tuning.answerability.threshold) return { status: 'not_found', reason: 'no_match', probability, features };
+  const depth = Math.min(input.ranked.length, lexicon.pipeline.answerDepth);
+  const top = input.ranked[0]!.features;
+  if (states(top)) return { status: 'answered', chosen: 0, probability, features };
+  // Another passage near the top that states the asked fact and covers the topic as well answers instead.
+  for (let i = 1; i < depth; i++) {
+    const f = input.ranked[i]!.features;
+    if (states(f) && f.keyInText >= top.keyInText && f.scopeFound >= top.scopeFound) return { status: 'answered', chosen: i, probability, features };
+  }
+  const missing = top.unitStated === 1 ? [] : input.plan.asked.units.map((u) => u.label);
+  if (missing.length === 0 && top.yearsFound === 0) {
+    return { status: 'partial', chosen: 0, probability, features, asked: { kind: 'year', label: `${input.plan.years.join('、')}年的情况` } };
+  }
+  return { status: 'partial', chosen: 0, probability, features, asked: askedFact(input.plan, missing, lexicon) };
+}

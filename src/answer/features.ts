@@ -1,0 +1,236 @@
+import type { Lexicon } from './lexicon.js';
+import type { Concept, QueryPlan } from './plan.js';
+import { sentencesOf } from './quote.js';
+
+/**
+ * What the reranker and the answerability score read of a candidate passage.
+ * Pure: every value is a share in [0, 1] or a 0/1 flag, computed from the
+ * plan, the passage's search-normalised texts and the corpus IDF.
+ */
+
+/** A passage's searchable text and its surroundings, search-normalised. */
+export interface CandidateTexts {
+  text: string;
+  /** Document title and section path. */
+  heading: string;
+  /** Section path only. */
+  section: string;
+  /** Heading plus the section intro and the end of the previous passage. */
+  context: string;
+}
+
+/** 0-based ranks of a candidate in each recall channel (null: not returned by it). */
+export interface ChannelRanks {
+  word: number | null;
+  bigram: number | null;
+  vector: number | null;
+}
+
+/** Score of a candidate in each channel relative to the channel's best (0 when absent). */
+export interface ChannelShares {
+  word: number;
+  bigram: number;
+  vector: number;
+}
+
+export const CANDIDATE_FEATURES = [
+  'coverage',
+  'focus',
+  'headingOnly',
+  'contextOnly',
+  'about',
+  'keyInText',
+  'keyInWindow',
+  'unitStated',
+  'factStated',
+  'scopeFound',
+  'documentMatch',
+  'factNear',
+  'numbersFound',
+  'yearsFound',
+  'measureStated',
+  'keyInSentence',
+  'rankWord',
+  'rankBigram',
+  'rankVector',
+  'scoreWord',
+  'scoreBigram',
+  'scoreVector',
+] as const;
+export type CandidateFeature = (typeof CANDIDATE_FEATURES)[number];
+export type CandidateFeatures = Record<CandidateFeature, number>;
+
+interface Weighted {
+  forms: readonly string[];
+  parts: readonly string[];
+  w: number;
+}
+
+/** IDF weight of a concept: as its most common form, so 孩子 matched by 学生 does not count as a rare word. */
+export function conceptWeight(c: Pick<Concept, 'forms'>, idf: (t: string) => number): number {
+  return Math.min(...c.forms.map(idf));
+}
+
+const has = (text: string, c: Weighted) => c.forms.some((f) => text.includes(f)) || (c.parts.length > 1 && c.parts.every((p) => text.includes(p)));
+
+/** Largest weight share of concepts that occur within `width` characters of each other. */
+export function bestWindowShare(text: string, concepts: readonly Weighted[], total: number, width: number): number {
+  if (total <= 0) return 0;
+  const hits: { pos: number; end: number; k: number }[] = [];
+  concepts.forEach((c, k) => {
+    for (const f of c.forms.length > 0 ? c.forms : []) {
+      for (let i = text.indexOf(f); i >= 0; i = text.indexOf(f, i + 1)) hits.push({ pos: i, end: i + f.length, k });
+    }
+  });
+  hits.sort((a, b) => a.pos - b.pos);
+  const count = new Map<number, number>();
+  let sum = 0;
+  let best = 0;
+  let lo = 0;
+  for (const h of hits) {
+    if ((count.get(h.k) ?? 0) === 0) sum += concepts[h.k]!.w;
+    count.set(h.k, (count.get(h.k) ?? 0) + 1);
+    while (h.end - hits[lo]!.pos > width) {
+      const k = hits[lo]!.k;
+      count.set(k, count.get(k)! - 1);
+      if (count.get(k) === 0) sum -= concepts[k]!.w;
+      lo++;
+    }
+    best = Math.max(best, sum);
+  }
+  return best / total;
+}
+
+/** Shares of the question's weight found in the passage text, only in its heading, only in its context. */
+function shares(texts: CandidateTexts, concepts: readonly Weighted[]) {
+  const total = concepts.reduce((s, c) => s + c.w, 0);
+  if (total === 0) return { total, inText: 0, headingOnly: 0, contextOnly: 0, about: 0 };
+  let inText = 0;
+  let headingOnly = 0;
+  let contextOnly = 0;
+  let about = 0;
+  for (const c of concepts) {
+    if (has(texts.text, c)) inText += c.w;
+    else if (has(texts.heading, c)) headingOnly += c.w;
+    else if (has(texts.context, c)) contextOnly += c.w;
+    if (has(texts.section, c)) about += c.w;
+  }
+  return { total, inText: inText / total, headingOnly: headingOnly / total, contextOnly: contextOnly / total, about: about / total };
+}
+
+/** Does the passage state the kind of fact asked (a year for 哪一年, a figure for 多少)? */
+export function factStated(plan: QueryPlan, text: string, lexicon: Lexicon): boolean {
+  const kind = plan.asked.kind;
+  if (kind === null) return true;
+  const fact = lexicon.askedFacts.get(kind);
+  return !fact || fact.evidence.some((re) => re.test(text));
+}
+
+/** Unit groups asked (生均, 每月 …) that the passage never states. */
+export function missingUnits(plan: QueryPlan, text: string): string[] {
+  return plan.asked.units.filter((u) => !u.forms.some((f) => text.includes(f))).map((u) => u.label);
+}
+
+/** Scope concepts (names) found neither in the passage nor in what precedes it. */
+export function missingScope(plan: QueryPlan, texts: CandidateTexts): string[] {
+  return plan.concepts
+    .filter((c) => c.scope && !c.forms.some((f) => texts.text.includes(f) || texts.context.includes(f)))
+    .map((c) => c.forms[0]!);
+}
+
+const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&');
+
+/** A figure in the asked measure word: 3册, 12所, 2.5万元, 两间. */
+export function measurePattern(measure: string): RegExp {
+  return new RegExp(`(?:\\d+(?:\\.\\d+)?|[一二三四五六七八九十百千两]+)\\s*${escape(measure)}`, 'u');
+}
+
+/** Does a piece of text state what the question asks: its kind of fact and, if asked, a figure in the asked measure? */
+export function statesAsked(plan: QueryPlan, text: string, lexicon: Lexicon): boolean {
+  return factStated(plan, text, lexicon);
+}
+
+/**
+ * The largest key-topic share of two adjacent sentences that also state the
+ * asked fact: the answer is where the topic and the figure meet, not a figure
+ * anywhere in a passage that mentions the topic.
+ */
+export function factNearTopic(plan: QueryPlan, text: string, key: readonly Weighted[], lexicon: Lexicon): number {
+  const sentences = sentencesOf(text);
+  const total = key.reduce((s, c) => s + c.w, 0);
+  let best = 0;
+  for (let i = 0; i < sentences.length; i++) {
+    const piece = sentences[i]! + (sentences[i + 1] ?? '');
+    if (!statesAsked(plan, piece, lexicon)) continue;
+    const share = total === 0 ? 1 : key.reduce((s, c) => s + (has(piece, c) ? c.w : 0), 0) / total;
+    best = Math.max(best, share);
+  }
+  return best;
+}
+
+/** The largest key-topic share within one sentence: an answer states its topic in one place. */
+export function keyInSentence(text: string, key: readonly Weighted[]): number {
+  const total = key.reduce((s, c) => s + c.w, 0);
+  if (total === 0) return 1;
+  let best = 0;
+  for (const sentence of sentencesOf(text)) best = Math.max(best, key.reduce((s, c) => s + (has(sentence, c) ? c.w : 0), 0) / total);
+  return best;
+}
+
+/** The number as a whole number in the text: 3 is not in 99.83%, 2020 is in 2018—2020年. */
+export function containsNumber(text: string, n: string): boolean {
+  return new RegExp(`(?<![\\d.])${escape(n)}(?![\\d.]*\\d)`, 'u').test(text);
+}
+
+const rankShare = (r: number | null) => (r === null ? 0 : 1 / (1 + r));
+
+export function candidateFeatures(
+  plan: QueryPlan,
+  texts: CandidateTexts,
+  ranks: ChannelRanks,
+  idf: (t: string) => number,
+  lexicon: Lexicon,
+  scores: ChannelShares = { word: 0, bigram: 0, vector: 0 },
+): CandidateFeatures {
+  const all: Weighted[] = plan.concepts.map((c) => ({ forms: c.forms, parts: c.parts, w: conceptWeight(c, idf) }));
+  const key = plan.concepts.flatMap((c, i) => (c.key && !c.scope ? [all[i]!] : []));
+  const a = shares(texts, all);
+  const k = shares(texts, key);
+  const width = lexicon.pipeline.focusWindow;
+  const docWords = plan.documentRef ? plan.documentRef : '';
+  return {
+    coverage: a.inText,
+    focus: bestWindowShare(texts.text, all, a.total, width),
+    headingOnly: a.headingOnly,
+    contextOnly: a.contextOnly,
+    about: a.about,
+    // A question whose topic words are all names has nothing more to find.
+    keyInText: k.total === 0 ? 1 : k.inText + k.headingOnly,
+    keyInWindow: k.total === 0 ? 1 : bestWindowShare(texts.text, key, k.total, width) + k.headingOnly,
+    unitStated: missingUnits(plan, texts.text).length === 0 ? 1 : 0,
+    factStated: statesAsked(plan, texts.text, lexicon) ? 1 : 0,
+    scopeFound: missingScope(plan, texts).length === 0 ? 1 : 0,
+    documentMatch: docWords && texts.heading.includes(docWords) ? 1 : 0,
+    factNear: factNearTopic(plan, texts.text, key, lexicon),
+    numbersFound: plan.numbers.length === 0 ? 1 : plan.numbers.filter((n) => containsNumber(texts.text, n) || containsNumber(texts.context, n)).length / plan.numbers.length,
+    // People count in their own measure words (几个娃, 几本书) where documents write 人, 册: a feature, not a gate.
+    measureStated: plan.asked.measure === null || measurePattern(plan.asked.measure).test(texts.text) ? 1 : 0,
+    yearsFound: plan.years.every((y) => containsNumber(texts.text, y) || containsNumber(texts.context, y)) ? 1 : 0,
+    keyInSentence: keyInSentence(texts.text, key),
+    rankWord: rankShare(ranks.word),
+    rankBigram: rankShare(ranks.bigram),
+    rankVector: rankShare(ranks.vector),
+    scoreWord: scores.word,
+    scoreBigram: scores.bigram,
+    scoreVector: scores.vector,
+  };
+}
+
+/** Share of the key concepts' weight the corpus never mentions (a question about 校医 in documents without one). */
+export function unknownKeyShare(plan: QueryPlan, df: (t: string) => number, idf: (t: string) => number): number {
+  const key = plan.concepts.filter((c) => c.key);
+  const total = key.reduce((s, c) => s + conceptWeight(c, idf), 0);
+  if (total === 0) return 0;
+  const unknown = key.filter((c) => c.forms.every((f) => df(f) === 0) && !(c.parts.length > 1 && c.parts.every((p) => df(p) > 0)));
+  return unknown.reduce((s, c) => s + conceptWeight(c, idf), 0) / total;
+}

@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+
+/**
+ * The answering pipeline's words and fixed parameters, read from data files
+ * (corpus/lexicon/*.yaml) and checked once. Every entry carries a reason in
+ * the file; nothing here is tuned in code.
+ */
+
+const reason = z.string().min(2);
+const words = z.array(z.string().min(1)).min(1);
+
+const SynonymsFile = z.array(
+  z.object({ everyday: words, document: words, equivalent: z.boolean().default(false), reason }).strict(),
+);
+const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(), reason }).strict());
+const WordGroups = z.array(z.object({ words, reason }).strict());
+const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups }).strict();
+const UnitsFile = z.array(z.object({ label: z.string().min(1), forms: words, reason }).strict());
+const AskedFactsFile = z.array(z.object({ kind: z.string().min(1), label: z.string().min(1), evidence: words, reason }).strict());
+const PipelineFile = z
+  .object({
+    perChannel: z.number().int().positive(),
+    rrfK: z.number().positive(),
+    answerDepth: z.number().int().positive(),
+    focusWindow: z.number().int().positive(),
+    maxQuote: z.number().int().positive(),
+    maxQuotes: z.number().int().min(1),
+    secondQuoteShare: z.number().min(0).max(1),
+    relatedSentenceShare: z.number().min(0).max(1),
+    headingMaxLength: z.number().int().positive(),
+    typo: z
+      .object({
+        minLength: z.number().int().positive(),
+        maxLength: z.number().int().positive(),
+        minCandidateDf: z.number().positive(),
+        maxChangedRatio: z.number().min(0).max(1),
+        knownWordFreq: z.number().nonnegative(),
+        minLogGain: z.number().nonnegative(),
+        contextChars: z.number().int().nonnegative(),
+        vocabularyWordFreq: z.number().positive(),
+        maxReadingCombos: z.number().int().positive(),
+      })
+      .catchall(z.string().min(2)),
+  })
+  .catchall(z.string().min(2));
+
+export interface SynonymEntry {
+  everyday: readonly string[];
+  document: readonly string[];
+  equivalent: boolean;
+}
+
+export interface UnitGroup {
+  label: string;
+  forms: readonly string[];
+}
+
+export interface AskedFactKind {
+  kind: string;
+  label: string;
+  evidence: readonly RegExp[];
+}
+
+export interface PipelineParameters {
+  perChannel: number;
+  rrfK: number;
+  answerDepth: number;
+  focusWindow: number;
+  maxQuote: number;
+  maxQuotes: number;
+  secondQuoteShare: number;
+  relatedSentenceShare: number;
+  headingMaxLength: number;
+  typo: TypoParameters;
+}
+
+export interface TypoParameters {
+  minLength: number;
+  maxLength: number;
+  minCandidateDf: number;
+  maxChangedRatio: number;
+  knownWordFreq: number;
+  minLogGain: number;
+  contextChars: number;
+  vocabularyWordFreq: number;
+  maxReadingCombos: number;
+}
+
+export interface Lexicon {
+  synonyms: readonly SynonymEntry[];
+  /** Longest first, so 多少钱 is matched before 多少. */
+  questionWords: readonly { word: string; asks: string | null }[];
+  stopwords: ReadonlySet<string>;
+  frameNouns: ReadonlySet<string>;
+  /** Words joining the two sides of a comparison (A和B). */
+  connectors: readonly string[];
+  /** Document-kind words (报告, 方案 …) that make "X里" a reference to a document. */
+  documentKinds: readonly string[];
+  /** Administrative suffixes (市, 县 …): a noun followed by one is a place name. */
+  placeSuffixes: readonly string[];
+  units: readonly UnitGroup[];
+  askedFacts: ReadonlyMap<string, AskedFactKind>;
+  /** Measure words after which a Chinese numeral is a quantity (三年 → 3年). */
+  measureWords: readonly string[];
+  pipeline: PipelineParameters;
+}
+
+/** The raw contents of the lexicon files, by file name. */
+export type LexiconSources = Record<string, string>;
+
+export const LEXICON_FILES = ['synonyms.yaml', 'question-words.yaml', 'function-words.yaml', 'units.yaml', 'asked-facts.yaml', 'measure-words.yaml', 'pipeline.yaml'] as const;
+
+function parseFile<T>(sources: LexiconSources, name: string, schema: z.ZodType<T>): T {
+  const text = sources[name];
+  if (text === undefined) throw new ConfigError(`缺少词表文件 ${name}`, `lexicon file missing: ${name}`);
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (e) {
+    throw new ConfigError(`词表文件 ${name} 不是合法的 YAML`, `${name}: ${(e as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`词表文件 ${name} 格式不对`, `${name}: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/** Parses the lexicon files' contents (pure: no file access). */
+export function parseLexicon(sources: LexiconSources): Lexicon {
+  const synonyms = parseFile(sources, 'synonyms.yaml', SynonymsFile);
+  const questionWords = parseFile(sources, 'question-words.yaml', QuestionWordsFile)
+    .flatMap((g) => g.words.map((word) => ({ word, asks: g.asks })))
+    .sort((a, b) => b.word.length - a.word.length);
+  const fn = parseFile(sources, 'function-words.yaml', FunctionWordsFile);
+  const units = parseFile(sources, 'units.yaml', UnitsFile).map(({ label, forms }) => ({ label, forms }));
+  const askedFacts = new Map<string, AskedFactKind>();
+  for (const f of parseFile(sources, 'asked-facts.yaml', AskedFactsFile)) {
+    const evidence = f.evidence.map((pattern) => {
+      try {
+        return new RegExp(pattern, 'u');
+      } catch (e) {
+        throw new ConfigError(`词表文件 asked-facts.yaml 里 ${f.kind} 的正则表达式有误`, `${pattern}: ${(e as Error).message}`);
+      }
+    });
+    askedFacts.set(f.kind, { kind: f.kind, label: f.label, evidence });
+  }
+  for (const q of questionWords) {
+    if (q.asks !== null && !askedFacts.has(q.asks)) {
+      throw new ConfigError(`词表文件 question-words.yaml 里“${q.word}”问的类型 ${q.asks} 在 asked-facts.yaml 里没有定义`, `unknown asks ${q.asks}`);
+    }
+  }
+  const p = parseFile(sources, 'pipeline.yaml', PipelineFile);
+  const pipeline: PipelineParameters = {
+    perChannel: p.perChannel,
+    rrfK: p.rrfK,
+    answerDepth: p.answerDepth,
+    focusWindow: p.focusWindow,
+    maxQuote: p.maxQuote,
+    maxQuotes: p.maxQuotes,
+    secondQuoteShare: p.secondQuoteShare,
+    relatedSentenceShare: p.relatedSentenceShare,
+    headingMaxLength: p.headingMaxLength,
+    typo: {
+      minLength: p.typo.minLength,
+      maxLength: p.typo.maxLength,
+      minCandidateDf: p.typo.minCandidateDf,
+      maxChangedRatio: p.typo.maxChangedRatio,
+      knownWordFreq: p.typo.knownWordFreq,
+      minLogGain: p.typo.minLogGain,
+      contextChars: p.typo.contextChars,
+      vocabularyWordFreq: p.typo.vocabularyWordFreq,
+      maxReadingCombos: p.typo.maxReadingCombos,
+    },
+  };
+  return {
+    synonyms,
+    questionWords,
+    stopwords: new Set(fn.stopwords.flatMap((g) => g.words)),
+    frameNouns: new Set(fn.frameNouns.flatMap((g) => g.words)),
+    connectors: fn.connectors.flatMap((g) => g.words),
+    documentKinds: fn.documentKinds.flatMap((g) => g.words),
+    placeSuffixes: fn.placeSuffixes.flatMap((g) => g.words),
+    units,
+    askedFacts,
+    measureWords: parseFile(sources, 'measure-words.yaml', WordGroups).flatMap((g) => g.words),
+    pipeline,
+  };
+}
+
+/** The repository's lexicon folder, independent of the working directory. */
+export const DEFAULT_LEXICON_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../corpus/lexicon');
+
+const cache = new Map<string, Lexicon>();
+
+/** Reads and parses a lexicon folder (once per process per folder). */
+export function loadLexicon(dir: string = DEFAULT_LEXICON_DIR): Lexicon {
+  const hit = cache.get(dir);
+  if (hit) return hit;
+  const sources: LexiconSources = {};
+  for (const name of LEXICON_FILES) {
+    const file = path.join(dir, name);
+    if (fs.existsSync(file)) sources[name] = fs.readFileSync(file, 'utf8');
+  }
+  const lexicon = parseLexicon(sources);
+  cache.set(dir, lexicon);
+  return lexicon;
+}

@@ -1,0 +1,207 @@
+import type { PassageIndex } from '../index/reader.js';
+import type { StoredPassage } from '../index/store.js';
+import { TermStats } from '../index/termStats.js';
+import { decide, type Decision } from './answerability.js';
+import { quotedSectionPath } from './citation.js';
+import { candidateFeatures, conceptWeight, unknownKeyShare, type CandidateFeatures, type CandidateTexts, type ChannelRanks } from './features.js';
+import { loadLexicon, type Lexicon } from './lexicon.js';
+import { planQuery, type Concept, type QueryPlan } from './plan.js';
+import { selectSentences } from './quote.js';
+import { rerank, type Ranked } from './rank.js';
+import { fuse, recall, type RecallLists } from './recall.js';
+import { loadTuning, type Tuning } from './tuning.js';
+import { repairTypos, Vocabulary } from './typo.js';
+import type { Answer, Answerer, Citation, Quote, Suggestion } from './types.js';
+
+/** A fused candidate with everything the later steps read. */
+export interface PreparedCandidate {
+  id: number;
+  texts: CandidateTexts;
+  ranks: ChannelRanks;
+  features: CandidateFeatures;
+}
+
+/** Steps 1–3 of a question: independent of the fitted tuning, so the fitting script computes them once. */
+export interface Prepared {
+  plan: QueryPlan;
+  recall: RecallLists;
+  candidates: PreparedCandidate[];
+  unknownKeyShare: number;
+  unknownScope: string[];
+}
+
+/** Steps 4–5. */
+export interface Outcome {
+  ranked: Ranked<PreparedCandidate>[];
+  decision: Decision;
+}
+
+export interface AnswerDiagnostics {
+  plan: QueryPlan;
+  recall: RecallLists;
+  ranked: { id: number; score: number; features: CandidateFeatures }[];
+  decision: Decision;
+}
+
+export interface PipelineOptions {
+  lexicon?: Lexicon;
+  tuning?: Tuning;
+}
+
+/**
+ * The answerer the chat and `npm run eval` use: no model, no network. It
+ * quotes the sentences that answer, exactly as the documents write them,
+ * and cites where they stand; every figure it shows is in a cited passage.
+ *
+ *   1. plan     — QueryPlan: repaired, plain and expanded query, concepts, asked fact and unit
+ *   2. recall   — jieba-word BM25, character-bigram BM25, vectors
+ *   3. fuse     — union with per-channel ranks; candidate features
+ *   4. rerank   — fitted linear score
+ *   5. decide   — answerability (fitted, calibrated) and answered / partial / not_found
+ *   6. quote    — the answering sentences and their citations
+ */
+export class AnswerPipeline implements Answerer {
+  readonly lexicon: Lexicon;
+  readonly tuning: Tuning;
+  readonly stats: TermStats;
+  private readonly vocabulary: Vocabulary;
+
+  constructor(readonly index: PassageIndex, options: PipelineOptions = {}) {
+    this.lexicon = options.lexicon ?? loadLexicon();
+    this.tuning = options.tuning ?? loadTuning();
+    this.stats = new TermStats(index);
+    this.vocabulary = Vocabulary.build(index.vocabulary(), this.lexicon.pipeline.typo);
+  }
+
+  async answer(question: string): Promise<Answer> {
+    return (await this.explain(question)).answer;
+  }
+
+  async explain(question: string, tuning: Tuning = this.tuning): Promise<{ answer: Answer; diagnostics: AnswerDiagnostics }> {
+    const prepared = await this.prepare(question);
+    const outcome = this.decide(prepared, tuning);
+    return {
+      answer: this.compose(prepared, outcome),
+      diagnostics: {
+        plan: prepared.plan,
+        recall: prepared.recall,
+        ranked: outcome.ranked.slice(0, this.lexicon.pipeline.answerDepth).map(({ id, score, features }) => ({ id, score, features })),
+        decision: outcome.decision,
+      },
+    };
+  }
+
+  async prepare(question: string): Promise<Prepared> {
+    const lexicon = this.lexicon;
+    const df = (t: string) => this.stats.df(t);
+    const idf = (t: string) => this.stats.idf(t);
+    // 1. plan
+    const plan = planQuery(question, { lexicon, repair: (q) => repairTypos(q, this.vocabulary, df) });
+    // 2. recall
+    const lists = await recall(this.index, plan.expanded, lexicon.pipeline.perChannel);
+    // 3. fuse, and read each candidate once
+    const candidates = fuse(lists, lexicon.pipeline.rrfK).flatMap((f) => {
+      const texts = this.stats.passage(f.id);
+      return texts ? [{ id: f.id, texts, ranks: f.ranks, features: candidateFeatures(plan, texts, f.ranks, idf, lexicon, f.shares) }] : [];
+    });
+    const unknown = (c: Concept) => c.forms.every((f) => df(f) === 0) && !(c.parts.length > 1 && c.parts.every((p) => df(p) > 0));
+    // Only places and organisations decide alone: colloquial words the documents never use (挪窝, 家当) are common in answerable questions.
+    const unknownScope = plan.concepts.filter((c) => c.place && unknown(c)).map((c) => c.forms[0]!);
+    return { plan, recall: lists, candidates, unknownKeyShare: unknownKeyShare(plan, df, idf), unknownScope };
+  }
+
+  decide(prepared: Prepared, tuning: Tuning = this.tuning): Outcome {
+    // 4. rerank
+    const ranked = rerank(prepared.candidates, tuning.rerank);
+    // 5. answerability
+    const decision = decide({ plan: prepared.plan, ranked, unknownKeyShare: prepared.unknownKeyShare, unknownScope: prepared.unknownScope }, tuning, this.lexicon);
+    return { ranked, decision };
+  }
+
+  /** 6. quote: the structured answer. */
+  compose(prepared: Prepared, { ranked, decision }: Outcome): Answer {
+    const { plan } = prepared;
+    const base = { question: plan.question, suggestions: this.suggestions(ranked) };
+    if (decision.status === 'not_found') {
+      const reason =
+        decision.reason === 'scope_missing' ? { code: 'scope_missing' as const, missing: decision.missing } : { code: decision.reason };
+      return { ...base, status: 'not_found', quotes: [], citations: [], reason };
+    }
+    const picks = this.picks(prepared, ranked, decision.chosen);
+    const quotes: Quote[] = [];
+    const citations: Citation[] = [];
+    for (const { candidate, concepts } of picks) {
+      const passage = this.index.passage(candidate.id);
+      if (!passage) continue;
+      const quote = selectSentences(passage.text, plan, (t) => this.stats.idf(t), this.lexicon, concepts);
+      if (quote.sentences.length === 0) continue;
+      const text = quote.sentences.join('');
+      quotes.push({ text, citation: citations.length });
+      citations.push(citationOf(passage, text));
+    }
+    if (quotes.length === 0) return { ...base, status: 'not_found', quotes, citations, reason: { code: 'no_match' } };
+    const reason = decision.status === 'partial' ? { code: 'fact_missing' as const, asked: decision.asked } : { code: 'answered' as const };
+    return { ...base, status: decision.status, quotes, citations, reason, suggestions: [] };
+  }
+
+  /**
+   * Which passages to quote: the chosen one; for a comparison, the best
+   * passage for each side; otherwise a second passage near the top that
+   * scores nearly as well and holds a concept the first does not.
+   */
+  private picks(prepared: Prepared, ranked: readonly Ranked<PreparedCandidate>[], chosen: number) {
+    const { plan } = prepared;
+    const p = this.lexicon.pipeline;
+    const top = ranked.slice(0, p.answerDepth);
+    const first = ranked[chosen]!;
+    const idf = (t: string) => this.stats.idf(t);
+    const share = (c: PreparedCandidate, idx: readonly number[]) => {
+      const total = idx.reduce((s, i) => s + conceptWeight(plan.concepts[i]!, idf), 0);
+      const found = idx.filter((i) => plan.concepts[i]!.forms.some((f) => c.texts.text.includes(f) || c.texts.heading.includes(f)));
+      return total === 0 ? 0 : found.reduce((s, i) => s + conceptWeight(plan.concepts[i]!, idf), 0) / total;
+    };
+    if (plan.comparison) {
+      const sides = plan.comparison.map((idx) => {
+        const others = plan.comparison!.flat().filter((i) => !idx.includes(i));
+        // The passage about this side and not about the other one, best ranked first.
+        const best = [...top].sort((a, b) => share(b, idx) - share(b, others) - (share(a, idx) - share(a, others)) || b.score - a.score)[0]!;
+        return { candidate: best, concepts: plan.concepts.filter((_, i) => !others.includes(i)) };
+      });
+      if (sides[0]!.candidate.id === sides[1]!.candidate.id) return [{ candidate: sides[0]!.candidate, concepts: plan.concepts }];
+      return sides.slice(0, p.maxQuotes);
+    }
+    const out = [{ candidate: first, concepts: plan.concepts }];
+    const missing = plan.concepts.map((_, i) => i).filter((i) => share(first, [i]) === 0 && plan.concepts[i]!.key);
+    const second = top.find((c) => c.id !== first.id && c.score >= p.secondQuoteShare * first.score && missing.some((i) => share(c, [i]) > 0));
+    if (second && out.length < p.maxQuotes) out.push({ candidate: second, concepts: plan.concepts });
+    return out;
+  }
+
+  private suggestions(ranked: readonly Ranked<PreparedCandidate>[]): Suggestion[] {
+    const out: Suggestion[] = [];
+    const seen = new Set<string>();
+    for (const r of ranked.slice(0, 10)) {
+      const p = this.index.passage(r.id);
+      if (!p) continue;
+      const key = `${p.source}|${p.sectionPath.join('|')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ passageId: p.id, title: p.shortTitle, sectionPath: p.sectionPath, page: p.page });
+      if (out.length === 3) break;
+    }
+    return out;
+  }
+}
+
+function citationOf(p: StoredPassage, quote: string): Citation {
+  return {
+    passageId: p.id,
+    source: p.source,
+    title: p.shortTitle,
+    sectionPath: quotedSectionPath(p.sectionPath, quote),
+    page: p.page,
+    pageEnd: p.pageEnd,
+    text: p.text,
+    kind: p.kind,
+  };
+}

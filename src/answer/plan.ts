@@ -1,0 +1,230 @@
+import { segmentWords, tagWords, type TaggedWord } from '../index/segment.js';
+import type { Lexicon, UnitGroup } from './lexicon.js';
+import { arabicQuantities } from './numerals.js';
+
+/**
+ * Step 1 of answering: what the question asks, computed once. Pure: the
+ * corpus is seen only through document frequencies, typo repair through a
+ * function the caller supplies.
+ */
+
+/** One thing a question asks about: a word with its document synonyms. */
+export interface Concept {
+  /** The word as the question has it (after typo repair), then its document forms. */
+  forms: string[];
+  /** A content word (noun, name, number, quoted phrase) without which a passage cannot answer. */
+  key: boolean;
+  /** A name (place, person, organisation, school): a passage may inherit it from its section. */
+  scope: boolean;
+  /** Sub-words of a long word (生均公用经费 → 生均, 公用经费) for text that splits it. */
+  parts: string[];
+  /** Where the word starts in the repaired question (for comparisons: which side it is on). */
+  at: number;
+  /** A place or organisation name (jieba ns/nt): if no passage mentions it, the documents are about somewhere else. */
+  place: boolean;
+}
+
+export interface Repair {
+  from: string;
+  to: string;
+  at: number;
+  pinyin: string;
+}
+
+export interface QueryPlan {
+  question: string;
+  /** The question after typo repair (what everything below is computed from). */
+  repaired: string;
+  repairs: Repair[];
+  /** The question's own words: NFKC, lower case, quantities in digits, question words and punctuation out. */
+  plain: string;
+  /** plain plus the document words of its everyday words: what the recall channels search. */
+  expanded: string;
+  concepts: Concept[];
+  asked: {
+    /** Kind of fact asked (asked-facts.yaml), or null. */
+    kind: string | null;
+    units: UnitGroup[];
+    /** The measure word a figure is asked in (多少册 → 册, 几所 → 所), or null. */
+    measure: string | null;
+  };
+  /** Numbers the question states (sizes, its own figures). */
+  numbers: string[];
+  /** Years the question names (2021年): a passage about other years does not state what was asked. */
+  years: string[];
+  /** "调研报告里…": the words naming the document the question points into. */
+  documentRef: string | null;
+  /** Indexes into concepts of the two sides of a comparison (A和B有什么区别), or null. */
+  comparison: [number[], number[]] | null;
+}
+
+export interface PlanContext {
+  lexicon: Lexicon;
+  /** Typo repair against the index vocabulary; identity when absent. */
+  repair?: (question: string) => { text: string; repairs: Repair[] };
+}
+
+/**
+ * jieba tags of words that never carry a topic: prepositions, conjunctions,
+ * particles, adverbs, pronouns, measure words, directions, interjections,
+ * onomatopoeia, punctuation. Everything else (nouns, verbs, adjectives,
+ * names, idioms, unknown words such as 优均) may.
+ */
+const FUNCTION_TAGS = new Set(['p', 'c', 'u', 'uj', 'ul', 'uz', 'ug', 'uv', 'ud', 'd', 'r', 'q', 'f', 'y', 'e', 'o', 'w', 'k', 'h', 'zg']);
+/** Proper-name tags: places, persons, organisations (a passage may inherit them from its section). */
+const NAME_TAGS = new Set(['nr', 'nrt', 'ns', 'nt']);
+/** Places and organisations; jieba also tags colloquial words as person names (nr), so those never decide alone. */
+const PLACE_TAGS = new Set(['ns', 'nt']);
+/** "X里/中/上…" at the start of a question, where X ends in a document kind (lexicon.documentKinds). */
+const DOCUMENT_REF = /^(?:在)?([^，,？?。\s]{2,12}?)(?:里|中|上|当中)(?=[^，,？?。]{2,})/u;
+
+function normalise(text: string, lexicon: Lexicon): string {
+  return arabicQuantities(text.normalize('NFKC').toLowerCase(), lexicon.measureWords);
+}
+
+/** The question with question words replaced by spaces, and the kind of fact they ask for (first, longest match wins). */
+function stripQuestionWords(text: string, lexicon: Lexicon): { text: string; asks: string | null } {
+  let asks: string | null = null;
+  let out = text;
+  for (const { word, asks: kind } of lexicon.questionWords) {
+    if (!out.includes(word)) continue;
+    if (kind !== null && (asks === null || (asks === 'figure' && kind !== 'figure'))) asks = kind;
+    out = out.replaceAll(word, ' ');
+  }
+  return { text: out, asks };
+}
+
+const PUNCTUATION = /[？?！!。，,、；;：:“”"'‘’（）()【】《》<>\s]+/gu;
+
+/** Phrases inside “”, "", 「」 or 『』 (at least two characters), search-normalised. */
+export function quotedPhrases(question: string): string[] {
+  const out: string[] = [];
+  for (const m of question.matchAll(/[“"「『]([^”"」』]{2,30})[”"」』]/gu)) {
+    const phrase = m[1]!.normalize('NFKC').toLowerCase().trim();
+    if (phrase.length >= 2 && !out.includes(phrase)) out.push(phrase);
+  }
+  return out;
+}
+
+/** The document forms of a word: entries whose everyday form the word contains (and, for equivalent entries, the reverse). */
+export function documentForms(word: string, lexicon: Lexicon): string[] {
+  const out: string[] = [];
+  const add = (f: string) => {
+    if (f !== word && !out.includes(f)) out.push(f);
+  };
+  for (const e of lexicon.synonyms) {
+    if (e.everyday.some((w) => word.includes(w))) e.document.forEach(add);
+    if (e.equivalent && e.document.some((w) => word.includes(w))) e.everyday.forEach(add);
+  }
+  return out;
+}
+
+export function planQuery(question: string, ctx: PlanContext): QueryPlan {
+  const { lexicon } = ctx;
+  const repairedRaw = ctx.repair ? ctx.repair(question) : { text: question, repairs: [] };
+  const repaired = repairedRaw.text;
+  const lowered = repaired.normalize('NFKC').toLowerCase();
+  // Question words go before numerals turn into digits (哪一年 must not become 哪1年).
+  const stripped = stripQuestionWords(lowered, lexicon);
+  const normal = normalise(lowered, lexicon);
+  const plain = normalise(stripped.text, lexicon).replace(PUNCTUATION, ' ').trim();
+
+  const quoted = quotedPhrases(normal);
+  const ref = DOCUMENT_REF.exec(normal);
+  const documentRef =
+    ref && !quoted.some((q) => ref[1]!.includes(q)) && lexicon.documentKinds.some((k) => ref[1]!.endsWith(k)) ? ref[1]! : null;
+  const refWords = new Set(documentRef ? tagWords(documentRef).map((t) => t.word) : []);
+
+  // A quoted phrase is one concept per part: documents punctuate names differently (“片联校、教师走教”).
+  const concepts: Concept[] = quoted.flatMap((q) =>
+    q
+      .split(/[、，,；;\s]+/u)
+      .filter((part) => part.length >= 2)
+      .map((part) => ({ forms: [part, ...documentForms(part, lexicon)], key: true, scope: false, parts: [], at: normal.indexOf(part), place: false })),
+  );
+  let rest = plain;
+  for (const q of quoted) rest = rest.replaceAll(q, ' ');
+  const seen = new Set(concepts.map((c) => c.forms[0]!));
+  let cursor = 0;
+  for (const { word, tag } of placeNames(tagWords(rest), lexicon)) {
+    if (lexicon.stopwords.has(word) || seen.has(word) || !/[\p{L}\p{N}]/u.test(word)) continue;
+    seen.add(word);
+    const isNumber = tag === 'm' && /\d/u.test(word);
+    // Generic verbs (提出, 完善) stay key but weigh little: concepts are weighted by IDF.
+    const content = tag === 'm' ? isNumber : !FUNCTION_TAGS.has(tag);
+    const key = content && !lexicon.frameNouns.has(word) && !refWords.has(word) && (word.length > 1 || isNumber);
+    const parts = word.length >= 4 ? segmentWords(word).filter((w) => w !== word && w.length >= 2) : [];
+    const at = normal.indexOf(word, cursor);
+    if (at >= 0) cursor = at;
+    concepts.push({
+      forms: [word, ...documentForms(word, lexicon)],
+      key,
+      scope: key && (NAME_TAGS.has(tag) || refWords.has(word)),
+      parts,
+      at: at >= 0 ? at : normal.indexOf(word),
+      place: key && PLACE_TAGS.has(tag),
+    });
+  }
+
+  const expandedWords = new Set(plain.split(' ').filter(Boolean));
+  for (const c of concepts) for (const f of c.forms.slice(1)) if (!plain.includes(f)) expandedWords.add(f);
+  const expanded = [...expandedWords].join(' ');
+
+  const units = lexicon.units.filter((u) => u.forms.some((f) => normal.includes(f)));
+  return {
+    question,
+    repaired,
+    repairs: repairedRaw.repairs,
+    plain,
+    expanded,
+    concepts,
+    asked: { kind: stripped.asks, units, measure: askedMeasure(lowered, lexicon) },
+    numbers: [...new Set(normal.match(/\d+(?:\.\d+)?/gu) ?? [])],
+    years: [...new Set([...normal.matchAll(/(?<!\d)((?:19|20)\d{2})\s*年/gu)].map((m) => m[1]!))],
+    documentRef,
+    comparison: stripped.asks === 'comparison' ? comparisonSides(normal, concepts, lexicon) : null,
+  };
+}
+
+/** The key concepts before and after the first connector (和, 与, 比 …) that has key concepts on both sides. */
+function comparisonSides(normal: string, concepts: readonly Concept[], lexicon: Lexicon): [number[], number[]] | null {
+  const keys = concepts.map((c, i) => ({ c, i })).filter(({ c }) => c.key && c.at >= 0);
+  for (const connector of lexicon.connectors) {
+    for (let at = normal.indexOf(connector); at >= 0; at = normal.indexOf(connector, at + 1)) {
+      const left = keys.filter(({ c }) => c.at + c.forms[0]!.length <= at).map(({ i }) => i);
+      const right = keys.filter(({ c }) => c.at >= at + connector.length).map(({ i }) => i);
+      if (left.length > 0 && right.length > 0) return [left, right];
+    }
+  }
+  return null;
+}
+
+/** 库车/市 → 库车市 (ns): the segmenter splits unknown place names from their administrative suffix. */
+function placeNames(words: readonly TaggedWord[], lexicon: Lexicon): TaggedWord[] {
+  const out: TaggedWord[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const next = words[i + 1];
+    if (next && lexicon.placeSuffixes.includes(next.word) && w.word.length >= 2 && /^n/u.test(w.tag) && !lexicon.stopwords.has(w.word)) {
+      out.push({ word: w.word + next.word, tag: 'ns' });
+      i++;
+    } else out.push(w);
+  }
+  return out;
+}
+
+/** 多少册 → 册, 几所 → 所, 多少万元 → 万元: the unit the asked figure must come in. */
+function askedMeasure(lowered: string, lexicon: Lexicon): string | null {
+  const words = [...lexicon.measureWords].sort((a, b) => b.length - a.length);
+  for (const m of lowered.matchAll(/(?:多少|几)(万|亿)?/gu)) {
+    const after = lowered.slice(m.index + m[0].length);
+    const w = words.find((x) => after.startsWith(x));
+    if (w) return `${m[1] ?? ''}${w}`;
+  }
+  return null;
+}
+
+/** True when the question names nothing to look for (有什么要求？). */
+export function hasTopic(plan: QueryPlan): boolean {
+  return plan.concepts.some((c) => c.key);
+}

@@ -1,0 +1,133 @@
+import { normalizeForSearch } from '../index/segment.js';
+import { conceptWeight } from './features.js';
+import type { Lexicon } from './lexicon.js';
+import type { Concept, QueryPlan } from './plan.js';
+
+/**
+ * Step 6: the sentences of a passage that answer, quoted exactly as written,
+ * with what they need around them: the item they belong to, the sentence
+ * with the asked figure, the 出处 line. Pure.
+ */
+
+/** List-item markers of Chinese documents: 第三条, 一、, （二）, (3), 4. 4、, ①. */
+const ITEM_MARKER = /(?:第[一二三四五六七八九十百]+[篇章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．](?!\d)|[①-⑳])/u;
+const ITEM_START = new RegExp(`^${ITEM_MARKER.source}`, 'u');
+/** An item marker inside a line, after a sentence or a colon: where a list item starts ("…第六条第（二）项" is a reference, not an item). */
+const INLINE_ITEM = new RegExp(`(?<=[。；;：:])\\s*(?=${ITEM_MARKER.source})`, 'gu');
+/** Lines that name where a rule comes from. */
+const SOURCE_LINE = /^(?:出处|依据|来源)[：:]/u;
+
+/** Sentences of a passage, each with its terminator; a list item starting mid-line begins a new sentence. */
+export function sentencesOf(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    for (const piece of line.split(INLINE_ITEM)) {
+      for (const m of piece.matchAll(/[^。！？；!?;]+[。！？；!?;]*|[。！？；!?;]+/gu)) {
+        const s = m[0].trim();
+        if (s) out.push(s);
+      }
+    }
+  }
+  return out;
+}
+
+/** A short line that only names a section ("1、注重课堂实效。", "（三）资源配置"): what answers comes after it. */
+export function isHeadingLike(sentence: string, maxLength: number): boolean {
+  const t = sentence.trim();
+  return t.length <= maxLength && (ITEM_START.test(t) || !/[，,。；;]/u.test(t.replace(/[。：:]$/u, ''))) && !/\d/u.test(t.replace(ITEM_START, ''));
+}
+
+export interface Quote {
+  sentences: string[];
+  /** Indexes of the question's concepts the quote contains. */
+  covered: Set<number>;
+}
+
+function sentenceScore(sentence: string, concepts: readonly Concept[], weight: readonly number[]) {
+  const n = normalizeForSearch(sentence);
+  const covered = new Set<number>();
+  let score = 0;
+  concepts.forEach((c, k) => {
+    if (c.forms.some((f) => n.includes(f))) {
+      covered.add(k);
+      score += weight[k]!;
+    } else if (c.parts.length > 0) {
+      const found = c.parts.filter((p) => n.includes(p)).length;
+      if (found === c.parts.length) covered.add(k);
+      score += (weight[k]! * found) / c.parts.length;
+    }
+  });
+  return { score, covered };
+}
+
+/**
+ * The sentence covering most of the question (by IDF weight; a heading-like
+ * line loses ties), then: what follows a heading or a "…如下：" while it
+ * fits, the nearest sentence stating the asked kind of fact if the quote has
+ * none, neighbours that add a concept or talk about the question nearly as
+ * much, and the 出处 line after the quote.
+ */
+export function selectSentences(
+  text: string,
+  plan: QueryPlan,
+  idf: (t: string) => number,
+  lexicon: Lexicon,
+  concepts: readonly Concept[] = plan.concepts,
+): Quote {
+  const sentences = sentencesOf(text);
+  if (sentences.length === 0) return { sentences: [], covered: new Set() };
+  const maxQuote = lexicon.pipeline.maxQuote;
+  // Names (a school, a county) are usually inherited from the section: the answering sentence is the one with the topic.
+  const topical = concepts.some((c) => c.key && !c.scope);
+  const weight = concepts.map((c) => (topical && c.scope ? 0 : conceptWeight(c, idf)));
+  const scored = sentences.map((s) => sentenceScore(s, concepts, weight));
+  const heading = sentences.map((s) => isHeadingLike(s, lexicon.pipeline.headingMaxLength));
+  const rank = (i: number) => scored[i]!.score - (heading[i] ? 0.01 : 0);
+  let best = 0;
+  for (let i = 1; i < sentences.length; i++) if (rank(i) > rank(best)) best = i;
+
+  const chosen = new Set([best]);
+  const have = new Set(scored[best]!.covered);
+  let length = sentences[best]!.length;
+  const fits = (i: number) => length + sentences[i]!.length <= maxQuote;
+  const add = (i: number) => {
+    chosen.add(i);
+    for (const k of scored[i]!.covered) have.add(k);
+    length += sentences[i]!.length;
+  };
+  // After a heading or a colon the content follows: take it while it fits (a heading alone never answers).
+  for (let i = best + 1; i < sentences.length; i++) {
+    const previous = sentences[i - 1]!;
+    if (!chosen.has(i - 1) || !(heading[i - 1] || /[：:]$/u.test(previous)) || !fits(i)) break;
+    add(i);
+  }
+  const fact = plan.asked.kind ? lexicon.askedFacts.get(plan.asked.kind) : undefined;
+  const statesFact = (i: number) => !fact || fact.evidence.some((re) => re.test(sentences[i]!));
+  if (fact && ![...chosen].some(statesFact)) {
+    for (const i of [best + 1, best - 1, best + 2, best - 2]) {
+      if (sentences[i] !== undefined && !chosen.has(i) && statesFact(i) && fits(i)) {
+        add(i);
+        break;
+      }
+    }
+  }
+  for (const i of [best + 1, best - 1, best + 2, best - 2]) {
+    if (sentences[i] === undefined || chosen.has(i) || !fits(i)) continue;
+    // Only neighbours of what is already quoted: never a gap that runs two list items together.
+    if (!chosen.has(i - 1) && !chosen.has(i + 1)) continue;
+    const adds = [...scored[i]!.covered].some((k) => !have.has(k));
+    const related = scored[best]!.score > 0 && scored[i]!.score >= lexicon.pipeline.relatedSentenceShare * scored[best]!.score;
+    if (adds || related) add(i);
+  }
+  // A quote that begins inside a list item keeps the item's lead line when it is a heading.
+  const first = Math.min(...chosen);
+  if (first > 0 && heading[first - 1] && !heading[first] && fits(first - 1)) add(first - 1);
+  const lastChosen = Math.max(...chosen);
+  for (let i = lastChosen + 1; i <= lastChosen + 2 && i < sentences.length; i++) {
+    if (SOURCE_LINE.test(sentences[i]!)) {
+      for (let j = lastChosen + 1; j <= i; j++) chosen.add(j);
+      break;
+    }
+  }
+  return { sentences: [...chosen].sort((a, b) => a - b).map((i) => sentences[i]!), covered: have };
+}

@@ -1,0 +1,58 @@
+import type { PassageIndex } from '../index/reader.js';
+import type { ChannelRanks } from './features.js';
+
+/** Step 2: recall. Three channels over the index, each a ranked list of passage ids. */
+export interface RecallLists {
+  /** BM25 over jieba words (FTS5). */
+  word: number[];
+  /** BM25 over character bigrams: robust where the segmenter cuts a question differently from the documents. */
+  bigram: number[];
+  /** Cosine over the local embedder's vectors. */
+  vector: number[];
+  /** Each channel's scores, parallel to its ids, divided by the channel's best score (1 = as good as the channel's top). */
+  shares: { word: number[]; bigram: number[]; vector: number[] };
+}
+
+const shares = (scores: readonly number[]) => {
+  const top = scores[0] ?? 0;
+  return scores.map((s) => (top > 0 ? Math.max(0, s) / top : 0));
+};
+
+export async function recall(index: PassageIndex, query: string, perChannel: number): Promise<RecallLists> {
+  if (!query.trim()) return { word: [], bigram: [], vector: [], shares: { word: [], bigram: [], vector: [] } };
+  const word = index.keywordSearch(query, perChannel);
+  const bigram = index.bigramSearch(query, perChannel);
+  const vector = await index.vectorSearch(query, perChannel);
+  return {
+    word: word.map((h) => h.passageId),
+    bigram: bigram.map((h) => h.passageId),
+    vector: vector.map((h) => h.passageId),
+    shares: { word: shares(word.map((h) => h.score)), bigram: shares(bigram.map((h) => h.score)), vector: shares(vector.map((h) => h.score)) },
+  };
+}
+
+export interface Fused {
+  id: number;
+  ranks: ChannelRanks;
+  /** Score share in each channel (0 when the channel did not return the passage). */
+  shares: { word: number; bigram: number; vector: number };
+  /** Reciprocal-rank-fusion score: Σ 1 / (k + rank). */
+  rrf: number;
+}
+
+/** Step 3: fusion. The union of the channels, each passage with its rank in every channel, by RRF. Pure. */
+export function fuse(lists: Omit<RecallLists, 'shares'> & { shares?: RecallLists['shares'] }, k: number): Fused[] {
+  const byId = new Map<number, Fused>();
+  for (const channel of ['word', 'bigram', 'vector'] as const) {
+    lists[channel].forEach((id, rank) => {
+      const f = byId.get(id) ?? { id, ranks: { word: null, bigram: null, vector: null }, shares: { word: 0, bigram: 0, vector: 0 }, rrf: 0 };
+      if (f.ranks[channel] === null) {
+        f.ranks[channel] = rank;
+        f.shares[channel] = lists.shares?.[channel][rank] ?? 0;
+        f.rrf += 1 / (k + rank + 1);
+      }
+      byId.set(id, f);
+    });
+  }
+  return [...byId.values()].sort((a, b) => b.rrf - a.rrf || a.id - b.id);
+}

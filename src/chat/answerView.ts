@@ -1,0 +1,126 @@
+import { sectionWithinDocument } from '../answer/citation.js';
+import type { Answer, Citation, DocumentKind, Quote, Suggestion } from '../answer/types.js';
+import { block, line, richText, type Block, type Line } from '../present/blocks.js';
+import { citationLine, sectionOf, truncate } from '../present/citation.js';
+import { ANSWER, EXAMPLE_TOPICS, MAX_BUTTON_CHARS } from './texts.js';
+import type { Button, Reply } from './types.js';
+
+/** The action of a 查看原文 / 看看 button: the engine shows the passage in full. */
+export const SHOW = 'show:';
+
+/**
+ * An Answer as the user reads it, for every adapter: the blocks (lead, quotes,
+ * 出处, or what is missing and where to look instead), their plain rendering,
+ * and the buttons. Nothing here looks at text to decide what it is: the
+ * answer's status, reason and citation kinds decide.
+ */
+export function answerReply(answer: Answer): Reply {
+  const buttons = answerButtons(answer);
+  return { ...richText(answerBlocks(answer)), ...(buttons.length > 0 ? { buttons } : {}) };
+}
+
+export function answerBlocks(answer: Answer): Block[] {
+  const quoted = answer.status !== 'not_found' && answer.quotes.length > 0;
+  if (quoted && answer.status === 'answered') return [quoteBlock(answer, leadOf(answer)), sourcesBlock(answer.citations)];
+  if (quoted) return [quoteBlock(answer, partialLead(answer)), sourcesBlock(answer.citations)];
+  return notFoundBlocks(answer);
+}
+
+/** 查看原文 [n] for each citation on one row, then 看看：section for each suggestion not already cited, one per row. */
+export function answerButtons(answer: Answer): Button[][] {
+  const rows: Button[][] = [];
+  if (answer.status !== 'not_found' && answer.citations.length > 0) {
+    rows.push(answer.citations.map((c, i) => ({ label: ANSWER.viewButton(i + 1), action: `${SHOW}${c.passageId}` })));
+  }
+  const cited = new Set(answer.status === 'not_found' ? [] : answer.citations.map((c) => c.passageId));
+  for (const s of answer.suggestions) {
+    if (!cited.has(s.passageId)) rows.push([{ label: lookLabel(s), action: `${SHOW}${s.passageId}` }]);
+  }
+  return rows;
+}
+
+/** "看看：章节" (or the title when the passage has no section), at most MAX_BUTTON_CHARS characters, cut cleanly. */
+export function lookLabel(s: Pick<Suggestion, 'title' | 'sectionPath'>): string {
+  return truncate(ANSWER.lookButton(sectionOf(s) || `《${s.title}》`), MAX_BUTTON_CHARS);
+}
+
+function kindOf(answer: Answer, q: Quote): DocumentKind {
+  return answer.citations[q.citation]?.kind ?? 'document';
+}
+
+/** Which sources the quotes come from: all documents, all restatement, or both. */
+function sourceMix(answer: Answer): 'document' | 'restatement' | 'mixed' {
+  const kinds = new Set(answer.quotes.map((q) => kindOf(answer, q)));
+  return kinds.size > 1 ? 'mixed' : kinds.has('restatement') ? 'restatement' : 'document';
+}
+
+function leadOf(answer: Answer): string {
+  const mix = sourceMix(answer);
+  return mix === 'document' ? ANSWER.leadDocument : mix === 'restatement' ? ANSWER.leadRestatement : ANSWER.leadMixed;
+}
+
+function partialLead(answer: Answer): string {
+  const asked = answer.reason.code === 'fact_missing' ? answer.reason.asked.label : null;
+  const mix = sourceMix(answer);
+  const then = mix === 'document' ? ANSWER.partialDocument : mix === 'restatement' ? ANSWER.partialRestatement : ANSWER.partialMixed;
+  return `${ANSWER.partial(asked)}${then}`;
+}
+
+function quoteBlock(answer: Answer, lead: string): Block {
+  const mixed = sourceMix(answer) === 'mixed';
+  const quotes = answer.quotes.map((q) => {
+    const label = !mixed ? '' : kindOf(answer, q) === 'restatement' ? ANSWER.quoteRestatement : ANSWER.quoteDocument;
+    return line('quote', `${label}“${q.text}”[${q.citation + 1}]`);
+  });
+  return block(line('lead', lead), ...quotes);
+}
+
+function sourcesBlock(citations: readonly Citation[]): Block {
+  return block(line('heading', ANSWER.sources), ...citations.map((c, i) => line('citation', citationLine(i + 1, c))));
+}
+
+function suggestionsBlock(suggestions: readonly Suggestion[]): Block[] {
+  if (suggestions.length === 0) return [];
+  const lines: Line[] = suggestions.map((s) => {
+    const section = sectionOf(s);
+    return line('suggestion', `· 《${s.title}》${section ? ` · ${section}` : ''}`);
+  });
+  return [block(line('text', ANSWER.closest), ...lines)];
+}
+
+function notFoundBlocks(answer: Answer): Block[] {
+  const r = answer.reason;
+  switch (r.code) {
+    case 'no_topic':
+      return [block(line('text', ANSWER.noTopic(topicsOf(answer.suggestions))), line('text', ANSWER.noTopicHint))];
+    case 'scope_missing':
+      if (r.missing.length > 0) return [block(line('text', ANSWER.scopeMissing(r.missing))), ...suggestionsBlock(answer.suggestions)];
+      break;
+    case 'fact_missing':
+      return [block(line('text', ANSWER.factMissing(r.asked.label))), ...suggestionsBlock(answer.suggestions)];
+    default:
+      break;
+  }
+  return [block(line('text', ANSWER.noMatch)), ...suggestionsBlock(answer.suggestions)];
+}
+
+const ITEM_MARKER = /^(?:第[一二三四五六七八九十百]+[篇章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|[①-⑳])\s*/u;
+
+/**
+ * Two or three topics to offer a question that names none: the headings of
+ * the closest sections ("5.生均体育运动场馆面积" → 生均体育运动场馆面积), topped
+ * up with generic examples.
+ */
+export function topicsOf(suggestions: readonly Suggestion[]): string[] {
+  const topics: string[] = [];
+  const add = (t: string) => {
+    if (topics.length < 3 && !topics.includes(t)) topics.push(t);
+  };
+  for (const s of suggestions) {
+    const heading = sectionWithinDocument(s.title, s.sectionPath).at(-1);
+    const topic = heading?.replace(ITEM_MARKER, '').split(/[：:，,。；;（(]/u)[0]!.trim();
+    if (topic && [...topic].length >= 2 && [...topic].length <= 16) add(topic);
+  }
+  for (const t of EXAMPLE_TOPICS) add(t);
+  return topics;
+}

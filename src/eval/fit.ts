@@ -1,0 +1,204 @@
+import { answerFeatures, decide } from '../answer/answerability.js';
+import { CANDIDATE_FEATURES, type CandidateFeature } from '../answer/features.js';
+import type { Lexicon } from '../answer/lexicon.js';
+import type { Prepared } from '../answer/pipeline.js';
+import { rerank } from '../answer/rank.js';
+import { ANSWER_FEATURES, type AnswerFeature, type AnswerFeatures, type Tuning } from '../answer/tuning.js';
+
+/**
+ * Fits the reranker's weights and the answerability model on labelled
+ * questions. Pure and deterministic: the same prepared questions give the
+ * same tuning (fixed start, fixed grid, fixed iteration counts, no
+ * randomness).
+ */
+
+export interface FitQuestion {
+  id: string;
+  answerable: boolean;
+  prepared: Prepared;
+  /** Candidate ids that hold a gold span. */
+  hits: ReadonlySet<number>;
+}
+
+export interface FitOptions {
+  /** Largest share of answerable training questions the threshold may refuse. */
+  targetFalseRefusal: number;
+  questionsLabel: string;
+  note: string;
+}
+
+/** Candidates (in fused order) that form training pairs: deeper ones are rarely reranked to the top. */
+const PAIR_POOL = 40;
+const START = 0.5;
+const RANK_STEPS = 1500;
+const RANK_LEARNING_RATE = 5;
+const RANK_L2 = 0.001;
+const LOGISTIC_STEPS = 3000;
+const LEARNING_RATE = 0.1;
+const L2 = 0.01;
+const THRESHOLD_STEP = 0.005;
+
+/** Mean reciprocal rank (within 10) plus recall@1 of the first hit, over answerable questions. */
+export function rankObjective(questions: readonly FitQuestion[], weights: Tuning['rerank']): number {
+  let sum = 0;
+  let n = 0;
+  for (const q of questions) {
+    if (!q.answerable) continue;
+    n++;
+    const ranked = rerank(q.prepared.candidates, weights);
+    const r = ranked.findIndex((c) => q.hits.has(c.id));
+    if (r >= 0 && r < 10) sum += 1 / (r + 1) + (r === 0 ? 1 : 0);
+  }
+  return n === 0 ? 0 : sum / n;
+}
+
+/**
+ * Where fitting starts, and what the pipeline runs with while questions are
+ * prepared for fitting (preparation does not read the tuning): equal rerank
+ * weights, an answerability model that answers everything.
+ */
+export function startTuning(): Tuning {
+  const zero = Object.fromEntries(ANSWER_FEATURES.map((f) => [f, 0])) as Vector;
+  const one = Object.fromEntries(ANSWER_FEATURES.map((f) => [f, 1])) as Vector;
+  return {
+    rerank: Object.fromEntries(CANDIDATE_FEATURES.map((f) => [f, START])) as Record<CandidateFeature, number>,
+    answerability: { bias: 0, weights: zero, mean: zero, scale: one, threshold: 0 },
+    fit: { questions: 'none', questionCount: 0, targetFalseRefusal: 0, note: 'start of fitting' },
+  };
+}
+
+/**
+ * Pairwise logistic regression (RankNet-style): every passage holding a gold
+ * span should score above every candidate that does not, each question
+ * weighing the same; L2 keeps weights small. Smooth, so it generalises
+ * better than searching the weights on the rank metric itself.
+ */
+export function fitRerank(questions: readonly FitQuestion[]): Tuning['rerank'] {
+  const pairs: { diff: number[]; weight: number }[] = [];
+  for (const q of questions) {
+    if (!q.answerable) continue;
+    const pool = q.prepared.candidates.slice(0, PAIR_POOL);
+    const hits = pool.filter((c) => q.hits.has(c.id));
+    const misses = pool.filter((c) => !q.hits.has(c.id));
+    if (hits.length === 0 || misses.length === 0) continue;
+    const weight = 1 / (hits.length * misses.length);
+    for (const h of hits) for (const m of misses) pairs.push({ diff: CANDIDATE_FEATURES.map((f) => h.features[f] - m.features[f]), weight });
+  }
+  const w = CANDIDATE_FEATURES.map(() => START);
+  const total = pairs.reduce((s, p) => s + p.weight, 0) || 1;
+  for (let step = 0; step < RANK_STEPS; step++) {
+    const grad = w.map((x) => RANK_L2 * x);
+    for (const p of pairs) {
+      const z = p.diff.reduce((s, v, j) => s + v * w[j]!, 0);
+      const g = (-p.weight / total) / (1 + Math.exp(z));
+      p.diff.forEach((v, j) => (grad[j]! += g * v));
+    }
+    w.forEach((_, j) => (w[j]! -= RANK_LEARNING_RATE * grad[j]!));
+  }
+  return Object.fromEntries(CANDIDATE_FEATURES.map((f, j) => [f, w[j]!])) as Record<CandidateFeature, number>;
+}
+
+type Vector = Record<AnswerFeature, number>;
+
+function standardise(rows: readonly AnswerFeatures[]): { mean: Vector; scale: Vector } {
+  const mean = {} as Vector;
+  const scale = {} as Vector;
+  for (const f of ANSWER_FEATURES) {
+    const xs = rows.map((r) => r[f]);
+    const m = xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+    const sd = Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, xs.length));
+    mean[f] = m;
+    scale[f] = sd > 1e-9 ? sd : 1;
+  }
+  return { mean, scale };
+}
+
+/** L2-regularised logistic regression by full-batch gradient descent. */
+export function fitLogistic(rows: readonly AnswerFeatures[], labels: readonly boolean[]): Omit<Tuning['answerability'], 'threshold'> {
+  const { mean, scale } = standardise(rows);
+  const x = rows.map((r) => ANSWER_FEATURES.map((f) => (r[f] - mean[f]) / scale[f]));
+  const w = ANSWER_FEATURES.map(() => 0);
+  let bias = 0;
+  const n = Math.max(1, rows.length);
+  for (let step = 0; step < LOGISTIC_STEPS; step++) {
+    const grad = w.map(() => 0);
+    let gradBias = 0;
+    x.forEach((row, i) => {
+      const z = bias + row.reduce((s, v, j) => s + v * w[j]!, 0);
+      const err = 1 / (1 + Math.exp(-z)) - (labels[i] ? 1 : 0);
+      gradBias += err;
+      row.forEach((v, j) => (grad[j]! += err * v));
+    });
+    bias -= (LEARNING_RATE * gradBias) / n;
+    w.forEach((_, j) => (w[j]! -= LEARNING_RATE * (grad[j]! / n + L2 * w[j]!)));
+  }
+  return { bias, weights: Object.fromEntries(ANSWER_FEATURES.map((f, j) => [f, w[j]!])) as Vector, mean, scale };
+}
+
+export interface Rates {
+  falseRefusal: number;
+  refusal: number;
+}
+
+/** Share of answerable questions not answered, and of unanswerable questions not answered, under a tuning. */
+export function decisionRates(questions: readonly FitQuestion[], tuning: Tuning, lexicon: Lexicon): Rates {
+  let answerable = 0;
+  let unanswerable = 0;
+  let falseRefused = 0;
+  let refused = 0;
+  for (const q of questions) {
+    const { prepared } = q;
+    const ranked = rerank(prepared.candidates, tuning.rerank);
+    const status = decide({ plan: prepared.plan, ranked, unknownKeyShare: prepared.unknownKeyShare, unknownScope: prepared.unknownScope }, tuning, lexicon).status;
+    if (q.answerable) {
+      answerable++;
+      if (status !== 'answered') falseRefused++;
+    } else {
+      unanswerable++;
+      if (status !== 'answered') refused++;
+    }
+  }
+  return { falseRefusal: answerable ? falseRefused / answerable : 0, refusal: unanswerable ? refused / unanswerable : 0 };
+}
+
+export function fitTuning(questions: readonly FitQuestion[], lexicon: Lexicon, options: FitOptions): Tuning {
+  const rerankWeights = fitRerank(questions);
+  const rows: AnswerFeatures[] = [];
+  const labels: boolean[] = [];
+  for (const q of questions) {
+    const ranked = rerank(q.prepared.candidates, rerankWeights);
+    const f = answerFeatures({ plan: q.prepared.plan, ranked, unknownKeyShare: q.prepared.unknownKeyShare });
+    if (!f) continue;
+    rows.push(f);
+    labels.push(q.answerable);
+  }
+  const model = fitLogistic(rows, labels);
+  const tuning: Tuning = {
+    rerank: rerankWeights,
+    answerability: { ...model, threshold: 0 },
+    fit: { questions: options.questionsLabel, questionCount: questions.length, targetFalseRefusal: options.targetFalseRefusal, note: options.note },
+  };
+  // The threshold that refuses the most unanswerable questions while refusing at most the target share of answerable ones.
+  let bestThreshold = 0;
+  let bestRefusal = -1;
+  for (let t = 0; t < 1; t += THRESHOLD_STEP) {
+    const threshold = Number(t.toFixed(4));
+    const rates = decisionRates(questions, { ...tuning, answerability: { ...model, threshold } }, lexicon);
+    if (rates.falseRefusal > options.targetFalseRefusal) break;
+    if (rates.refusal > bestRefusal) {
+      bestRefusal = rates.refusal;
+      bestThreshold = threshold;
+    }
+  }
+  return { ...tuning, answerability: { ...model, threshold: bestThreshold } };
+}
+
+/** Deterministic k-fold assignment by a hash of the question id (FNV-1a). */
+export function foldOf(id: string, k: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % k;
+}

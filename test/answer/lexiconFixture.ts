@@ -1,0 +1,100 @@
+import { parseLexicon, type Lexicon } from '../../src/answer/lexicon.js';
+
+/** A small lexicon written for the stage tests (no files): the same schema as corpus/lexicon. */
+export function testLexicon(): Lexicon {
+  return parseLexicon({
+    'synonyms.yaml': `
+- everyday: [老师]
+  document: [教师]
+  reason: 口语与文件用词
+- everyday: [优均]
+  document: [优质均衡]
+  reason: 简称
+- everyday: [乡村]
+  document: [农村]
+  equivalent: true
+  reason: 混用
+`,
+    'question-words.yaml': `
+- words: [有什么区别, 区别]
+  asks: comparison
+  reason: 比较
+- words: [哪一年, 哪年]
+  asks: time
+  reason: 问时间
+- words: [多少, 几]
+  asks: figure
+  reason: 问数量
+- words: [什么, 哪些]
+  asks: null
+  reason: 泛问
+- words: [吗, 呢]
+  asks: null
+  reason: 语气
+`,
+    'function-words.yaml': `
+stopwords:
+  - words: [的, 了, 是, 要, 有, 对, 在]
+    reason: 虚词
+frameNouns:
+  - words: [要求, 标准, 目标]
+    reason: 问法名词
+connectors:
+  - words: [和, 与]
+    reason: 连接两方
+documentKinds:
+  - words: [报告, 方案]
+    reason: 文件种类
+placeSuffixes:
+  - words: [市, 县]
+    reason: 行政区划
+`,
+    'units.yaml': `
+- label: 生均
+  forms: [生均, 每生]
+  reason: 口径
+- label: 每月
+  forms: [每月, 每个月]
+  reason: 口径
+`,
+    'asked-facts.yaml': `
+- kind: time
+  label: 时间
+  evidence: ['\\d{4}年']
+  reason: 年份
+- kind: figure
+  label: 具体数字
+  evidence: ['\\d']
+  reason: 数字
+- kind: comparison
+  label: 两方各自的规定
+  evidence: ['.']
+  reason: 比较
+`,
+    'measure-words.yaml': `
+- words: [年, 个, 名, 间]
+  reason: 量词
+`,
+    'pipeline.yaml': `
+perChannel: 30
+rrfK: 60
+answerDepth: 5
+focusWindow: 60
+maxQuote: 120
+maxQuotes: 2
+secondQuoteShare: 0.9
+relatedSentenceShare: 0.6
+headingMaxLength: 24
+typo:
+  minLength: 2
+  maxLength: 5
+  minCandidateDf: 3
+  maxChangedRatio: 0.5
+  knownWordFreq: 3
+  minLogGain: 2
+  contextChars: 2
+  vocabularyWordFreq: 100
+  maxReadingCombos: 32
+`,
+  });
+}

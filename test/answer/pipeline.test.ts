@@ -1,0 +1,125 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Document } from '@langchain/core/documents';
+import { BaseRetriever } from '@langchain/core/retrievers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LangChainPassageRetriever } from '../../src/answer/langchain.js';
+import { AnswerPipeline } from '../../src/answer/pipeline.js';
+import { readQuestions } from '../../src/eval/questions.js';
+import { runEval } from '../../src/eval/run.js';
+import { runIngest } from '../../src/ingest/pipeline.js';
+import { LocalHashEmbeddings } from '../../src/index/embedder.js';
+import { PassageIndex } from '../../src/index/reader.js';
+import { sharedDir } from '../helpers/shared.js';
+import { seedsDir, standardsCorpus, tempDir } from '../ingest/pipelineFixture.js';
+
+const devFile = `${sharedDir}/eval/dev.jsonl`;
+const questions = readQuestions(devFile);
+const indexDir = tempDir('answer-index');
+const standards = standardsCorpus();
+let index: PassageIndex;
+let pipeline: AnswerPipeline;
+
+beforeAll(async () => {
+  // The standards restatement is marked as the project's own text, as corpus/sources.yaml does.
+  fs.copyFileSync(path.resolve('corpus/sources.yaml'), path.join(standards, 'sources.yaml'));
+  const embedder = new LocalHashEmbeddings();
+  await runIngest({ dirs: [seedsDir, standards], indexDir, embedder, maxFileBytes: 100 * 1024 * 1024 });
+  index = PassageIndex.open(indexDir, embedder);
+  pipeline = new AnswerPipeline(index);
+});
+afterAll(() => {
+  index.close();
+  for (const d of [indexDir, standards]) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** Figures as the documents write them: 1448, 1.61, 1:11.58, 95%, 2013—2017 … (NFKC, no grouping commas). */
+function figures(text: string): string[] {
+  return text.normalize('NFKC').match(/\d+(?:[.:]\d+)*%?/g) ?? [];
+}
+
+describe('the answering pipeline over a real index', () => {
+  it('states no figure that is not in one of its cited passages', async () => {
+    let checked = 0;
+    for (const q of questions) {
+      const a = await pipeline.answer(q.question);
+      const body = a.quotes.map((x) => x.text).join('\n');
+      const cited = a.citations.map((c) => c.text.normalize('NFKC')).join('\n');
+      for (const f of figures(body)) {
+        expect(cited, `${q.id}: figure ${f}`).toContain(f);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
+  });
+
+  it('quotes verbatim from the passage each quote cites, within one phone screen', async () => {
+    for (const q of questions.filter((x) => x.answerable)) {
+      const a = await pipeline.answer(q.question);
+      expect(a.status, q.id).not.toBe('not_found');
+      for (const quote of a.quotes) {
+        expect(a.citations[quote.citation]!.text, q.id).toContain(quote.text);
+        expect(quote.text.length).toBeLessThanOrEqual(pipeline.lexicon.pipeline.maxQuote + 60);
+      }
+    }
+  });
+
+  it('a question with no topic is not answered and says so as no_topic', async () => {
+    const a = await pipeline.answer('有什么要求？');
+    expect(a).toMatchObject({ status: 'not_found', reason: { code: 'no_topic' }, quotes: [], citations: [] });
+  });
+
+  it('a per-student question answered only by totals is partial, naming the missing unit', async () => {
+    const a = await pipeline.answer('该县教师培训经费生均每月是多少？');
+    expect(a.status).not.toBe('answered');
+    if (a.status === 'partial') {
+      expect(a.reason).toMatchObject({ code: 'fact_missing' });
+      expect(a.quotes.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('repairs a pinyin typo before search and shows the repair in the diagnostics', async () => {
+    const { answer, diagnostics } = await pipeline.explain('差异系树怎么算？');
+    expect(diagnostics.plan.repairs.map((r) => r.to)).toContain('差异系数');
+    expect(answer.quotes.map((q) => q.text).join('')).toContain('差异系数');
+  });
+
+  it('cites the restatement as the project\'s own text, with a short title and the article it states', async () => {
+    const a = await pipeline.answer('优质均衡每间音乐教室面积要多大？');
+    expect(a.status).toBe('answered');
+    const c = a.citations[0]!;
+    expect(c.kind).toBe('restatement');
+    expect(c.title.length).toBeLessThanOrEqual(21);
+    expect(a.quotes[0]!.text).toContain('96平方米');
+  });
+
+  it('quotes both sides of a comparison', async () => {
+    const a = await pipeline.answer('基本均衡和优质均衡有什么区别？');
+    expect(a.status).toBe('answered');
+    const text = a.quotes.map((q) => q.text).join('');
+    expect(text).toMatch(/基本均衡/u);
+    expect(text).toMatch(/优质均衡/u);
+  });
+
+  it('is a LangChain retriever whose Documents carry the citation', async () => {
+    const retriever = new LangChainPassageRetriever(pipeline, 3);
+    expect(retriever).toBeInstanceOf(BaseRetriever);
+    const docs = await retriever.invoke('学生营养改善计划拨了多少钱？');
+    expect(docs).toHaveLength(3);
+    expect(docs[0]).toBeInstanceOf(Document);
+    expect(docs[0]!.pageContent).toContain('1.61亿元');
+    expect(docs[0]!.metadata).toEqual(expect.objectContaining({ source: expect.stringMatching(/002_/u), title: expect.any(String), passageId: expect.any(Number) }));
+  });
+});
+
+describe('npm run eval on the seeds and the dev set (smoke check, not a target)', () => {
+  it('ranks the gold passage first for at least 90 % and refuses no answerable question', async () => {
+    const run = await runEval({ corpora: [seedsDir], questionsFile: devFile });
+    const [shipped, peer] = run.reports;
+    expect(shipped!.metrics.recallAt1).toBeGreaterThanOrEqual(0.9);
+    expect(shipped!.metrics.recallAt5).toBeGreaterThanOrEqual(0.95);
+    expect(shipped!.metrics.falseRefusalRate).toBe(0);
+    expect(shipped!.metrics.recallAt1).toBeGreaterThan(peer!.metrics.recallAt1);
+    expect(run.records).toHaveLength(questions.length);
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { documentForms, hasTopic, planQuery, quotedPhrases } from '../../src/answer/plan.js';
+import { testLexicon } from './lexiconFixture.js';
+
+const lexicon = testLexicon();
+const plan = (q: string, repair?: (q: string) => { text: string; repairs: { from: string; to: string; at: number; pinyin: string }[] }) =>
+  planQuery(q, { lexicon, repair });
+
+describe('planQuery', () => {
+  it('drops question words from the search text and records the kind of fact asked', () => {
+    const p = plan('优质均衡是哪一年发布的？');
+    expect(p.plain).not.toContain('哪一年');
+    expect(p.asked.kind).toBe('time');
+  });
+
+  it('adds the document word of an everyday word to the expanded query, keeping the original', () => {
+    const p = plan('优均对老师有什么要求');
+    expect(p.expanded).toContain('老师');
+    expect(p.expanded).toContain('教师');
+    expect(p.expanded).toContain('优质均衡');
+    const teacher = p.concepts.find((c) => c.forms[0] === '老师');
+    expect(teacher?.forms).toContain('教师');
+  });
+
+  it('equivalent entries work in both directions', () => {
+    expect(documentForms('农村', lexicon)).toContain('乡村');
+    expect(documentForms('乡村', lexicon)).toContain('农村');
+  });
+
+  it('writes Chinese quantities in digits so they match the documents', () => {
+    expect(plan('三年以上的学校有几个').plain).toContain('3年');
+  });
+
+  it('frame nouns are not key concepts; a question with only frame nouns has no topic', () => {
+    const p = plan('有什么要求？');
+    expect(hasTopic(p)).toBe(false);
+    expect(hasTopic(plan('音乐教室有什么要求'))).toBe(true);
+  });
+
+  it('records the unit a figure is asked in', () => {
+    expect(plan('生均经费是多少').asked.units.map((u) => u.label)).toEqual(['生均']);
+    expect(plan('经费是多少').asked.units).toEqual([]);
+  });
+
+  it('finds the two sides of a comparison', () => {
+    const p = plan('基本均衡和优质均衡有什么区别');
+    expect(p.asked.kind).toBe('comparison');
+    expect(p.comparison).not.toBeNull();
+    const [left, right] = p.comparison!;
+    expect(left.map((i) => p.concepts[i]!.forms[0])).toContain('基本均衡');
+    expect(right.map((i) => p.concepts[i]!.forms[0])).toContain('优质均衡');
+  });
+
+  it('a quoted phrase is one key concept per part', () => {
+    expect(quotedPhrases('“片联校、教师走教”怎么考核')).toEqual(['片联校、教师走教']);
+    const p = plan('“片联校、教师走教”怎么考核');
+    expect(p.concepts.filter((c) => c.key).map((c) => c.forms[0])).toEqual(expect.arrayContaining(['片联校', '教师走教']));
+  });
+
+  it('the words naming the document asked into are not topic words', () => {
+    const p = plan('调研报告里初中的师生比是多少');
+    expect(p.documentRef).toBe('调研报告');
+    expect(p.concepts.find((c) => c.forms[0] === '调研')?.key ?? false).toBe(false);
+  });
+
+  it('plans from the repaired question and keeps the repair for diagnostics', () => {
+    const p = plan('学效的整该方案', (q) => ({ text: q.replace('学效', '学校').replace('整该', '整改'), repairs: [{ from: '学效', to: '学校', at: 0, pinyin: 'xue xiao' }] }));
+    expect(p.question).toBe('学效的整该方案');
+    expect(p.repaired).toBe('学校的整改方案');
+    expect(p.repairs).toHaveLength(1);
+    expect(p.plain).toContain('学校');
+  });
+});
+
+describe('place names', () => {
+  it('joins a place the segmenter split from its suffix into one place concept', () => {
+    const p = planQuery('库车市的学校要配几名校医', { lexicon });
+    const place = p.concepts.find((c) => c.forms[0] === '库车市');
+    expect(place).toMatchObject({ key: true, scope: true, place: true });
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { planQuery } from '../../src/answer/plan.js';
+import { isHeadingLike, selectSentences, sentencesOf } from '../../src/answer/quote.js';
+import { testLexicon } from './lexiconFixture.js';
+
+const lexicon = testLexicon();
+const idf = () => 1;
+const quote = (question: string, text: string) => selectSentences(text, planQuery(question, { lexicon }), idf, lexicon).sentences.join('');
+
+describe('sentencesOf', () => {
+  it('splits at sentence ends and where a second list item starts in the same line', () => {
+    expect(sentencesOf('（一）音乐教室不小于96平方米。（二）美术教室不小于90平方米。')).toEqual(['（一）音乐教室不小于96平方米。', '（二）美术教室不小于90平方米。']);
+    expect(sentencesOf('第一句；第二句\n第三行')).toEqual(['第一句；', '第二句', '第三行']);
+  });
+});
+
+describe('isHeadingLike', () => {
+  it('a short item line is a heading, a sentence with a figure is not', () => {
+    expect(isHeadingLike('（三）资源配置', 24)).toBe(true);
+    expect(isHeadingLike('1、注重课堂实效。', 24)).toBe(true);
+    expect(isHeadingLike('（三）生均面积不低于8平方米。', 24)).toBe(false);
+  });
+});
+
+describe('selectSentences', () => {
+  it('quotes the answering sentence, not its neighbours about something else', () => {
+    const q = quote('美术教室多大', '（一）音乐教室不小于96平方米。（二）美术教室不小于90平方米。（三）计算机教室按班配备。');
+    expect(q).toBe('（二）美术教室不小于90平方米。');
+  });
+
+  it('never quotes a heading alone: the content after it comes too', () => {
+    const q = quote('音乐教室的标准', '二、音乐教室\n每间音乐专用教室不小于96平方米。\n三、美术教室');
+    expect(q).toContain('96平方米');
+  });
+
+  it('adds the neighbouring sentence that states the asked figure', () => {
+    const q = quote('教师交流比例是多少', '县里每年组织教师交流轮岗。交流比例不低于10%，其中骨干教师不低于20%。');
+    expect(q).toContain('10%');
+  });
+
+  it('keeps the 出处 line that follows the quoted rule', () => {
+    const q = quote('申报优均要满足什么条件', '申报优质均衡须通过基本均衡认定满3年。出处：优质均衡办法。');
+    expect(q).toContain('出处：优质均衡办法。');
+  });
+
+  it('stays within the quote length', () => {
+    const long = Array.from({ length: 20 }, (_, i) => `第${i}条教师培训要求说明内容。`).join('');
+    expect(quote('教师培训', long).length).toBeLessThanOrEqual(lexicon.pipeline.maxQuote);
+  });
+});

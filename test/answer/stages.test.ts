@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { answerFeatures, answerProbability, decide } from '../../src/answer/answerability.js';
+import { bestWindowShare, candidateFeatures, unknownKeyShare, type CandidateTexts } from '../../src/answer/features.js';
+import { planQuery } from '../../src/answer/plan.js';
+import { rerank } from '../../src/answer/rank.js';
+import { fuse } from '../../src/answer/recall.js';
+import { ANSWER_FEATURES, type Tuning } from '../../src/answer/tuning.js';
+import { startTuning } from '../../src/eval/fit.js';
+import { testLexicon } from './lexiconFixture.js';
+
+const lexicon = testLexicon();
+const idf = () => 1;
+const texts = (text: string, heading = '', context = ''): CandidateTexts => ({ text, heading, section: heading, context: `${heading} ${context}` });
+const noRanks = { word: 0, bigram: 0, vector: 0 };
+
+describe('fuse', () => {
+  it('keeps every channel rank and orders by reciprocal rank fusion', () => {
+    const fused = fuse({ word: [1, 2], bigram: [2, 3], vector: [2] }, 60);
+    expect(fused[0]!.id).toBe(2);
+    expect(fused[0]!.ranks).toEqual({ word: 1, bigram: 0, vector: 0 });
+    expect(fused.find((f) => f.id === 3)!.ranks).toEqual({ word: null, bigram: 1, vector: null });
+    expect(fused.map((f) => f.id).sort()).toEqual([1, 2, 3]);
+  });
+});
+
+describe('candidate features', () => {
+  it('a window share counts only concepts close together', () => {
+    const concepts = [
+      { forms: ['音乐'], parts: [], w: 1 },
+      { forms: ['教室'], parts: [], w: 1 },
+    ];
+    expect(bestWindowShare('音乐专用教室', concepts, 2, 60)).toBe(1);
+    expect(bestWindowShare(`音乐${'。'.repeat(80)}教室`, concepts, 2, 60)).toBe(0.5);
+  });
+
+  it('a passage that gives a total does not state a per-student figure', () => {
+    const plan = planQuery('生均经费是多少', { lexicon });
+    expect(candidateFeatures(plan, texts('全县经费共计3000万元'), noRanks, idf, lexicon).unitStated).toBe(0);
+    expect(candidateFeatures(plan, texts('生均经费不低于800元'), noRanks, idf, lexicon).unitStated).toBe(1);
+  });
+
+  it('a year question is answered only by a passage with a year', () => {
+    const plan = planQuery('优质均衡办法哪一年发布', { lexicon });
+    expect(candidateFeatures(plan, texts('优质均衡办法已经发布'), noRanks, idf, lexicon).factStated).toBe(0);
+    expect(candidateFeatures(plan, texts('优质均衡办法2017年发布'), noRanks, idf, lexicon).factStated).toBe(1);
+  });
+
+  it('topic words in the heading count; words only in the context count apart', () => {
+    const plan = planQuery('音乐教室面积', { lexicon });
+    const f = candidateFeatures(plan, texts('不小于96平方米', '音乐教室 面积'), noRanks, idf, lexicon);
+    expect(f.coverage).toBe(0);
+    expect(f.headingOnly).toBeGreaterThan(0);
+    expect(f.keyInText).toBeGreaterThan(0);
+  });
+
+  it('a word the corpus never uses raises the unknown share', () => {
+    const plan = planQuery('校医配备标准', { lexicon });
+    const df = (t: string) => (t.includes('校医') ? 0 : 5);
+    expect(unknownKeyShare(plan, df, idf)).toBeGreaterThan(0);
+    expect(unknownKeyShare(planQuery('教师配备标准', { lexicon }), () => 5, idf)).toBe(0);
+  });
+});
+
+describe('rerank', () => {
+  it('orders by the weighted features, ties by the fused order', () => {
+    const base = candidateFeatures(planQuery('教师', { lexicon }), texts('无关'), noRanks, idf, lexicon);
+    const a = { id: 1, features: { ...base, coverage: 0 } };
+    const b = { id: 2, features: { ...base, coverage: 1 } };
+    const weights = { ...startTuning().rerank };
+    expect(rerank([a, b], weights).map((c) => c.id)).toEqual([2, 1]);
+    expect(rerank([a, { ...a, id: 3 }], weights).map((c) => c.id)).toEqual([1, 3]);
+  });
+});
+
+function tuningWith(threshold: number): Tuning {
+  const t = startTuning();
+  // Probability rises with the key-topic share of the best candidate.
+  const weights = Object.fromEntries(ANSWER_FEATURES.map((f) => [f, f === 'keyInText' ? 10 : 0])) as Tuning['answerability']['weights'];
+  return { ...t, answerability: { ...t.answerability, weights, mean: { ...t.answerability.mean, keyInText: 0.5 }, threshold } };
+}
+
+describe('decide', () => {
+  const ranked = (question: string, ...passages: string[]) => {
+    const plan = planQuery(question, { lexicon });
+    return { plan, ranked: passages.map((p, i) => ({ id: i, score: 1 - i * 0.1, features: candidateFeatures(plan, texts(p), noRanks, idf, lexicon) })) };
+  };
+
+  it('answers when the best passage covers the topic and states the asked fact', () => {
+    const { plan, ranked: r } = ranked('音乐教室面积是多少', '音乐教室面积不小于96平方米');
+    expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0.5), lexicon).status).toBe('answered');
+  });
+
+  it('is partial when the passage is on topic but gives no figure in the asked unit', () => {
+    const { plan, ranked: r } = ranked('生均经费是多少', '经费按时足额拨付，经费共计3000万元');
+    const d = decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0.5), lexicon);
+    expect(d.status).toBe('partial');
+    if (d.status === 'partial') expect(d.asked.label).toContain('生均');
+  });
+
+  it('takes a lower passage that states the fact over a top one that does not', () => {
+    const { plan, ranked: r } = ranked('优质均衡办法哪一年发布', '优质均衡办法发布施行', '优质均衡办法2017年发布');
+    const d = decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0.5), lexicon);
+    expect(d).toMatchObject({ status: 'answered', chosen: 1 });
+  });
+
+  it('refuses below the threshold, with no topic, and for a name the corpus never mentions', () => {
+    const { plan, ranked: r } = ranked('音乐教室面积是多少', '体育场地');
+    expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0.5), lexicon)).toMatchObject({ status: 'not_found', reason: 'no_match' });
+    const empty = ranked('有什么要求', '音乐教室面积不小于96平方米');
+    expect(decide({ ...empty, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0), lexicon)).toMatchObject({ status: 'not_found', reason: 'no_topic' });
+    expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: ['某某县'] }, tuningWith(0), lexicon)).toMatchObject({
+      status: 'not_found',
+      reason: 'scope_missing',
+      missing: ['某某县'],
+    });
+  });
+
+  it('the probability is a logistic of the standardised features', () => {
+    const { plan, ranked: r } = ranked('音乐教室面积', '音乐教室面积');
+    const f = answerFeatures({ plan, ranked: r, unknownKeyShare: 0 })!;
+    const t = tuningWith(0.5);
+    expect(answerProbability(f, t.answerability)).toBeCloseTo(1 / (1 + Math.exp(-10 * (f.keyInText - 0.5))), 10);
+  });
+});

@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runIngest } from '../../src/ingest/pipeline.js';
+import { LocalHashEmbeddings } from '../../src/index/embedder.js';
+import { PassageIndex } from '../../src/index/reader.js';
+import { TermStats } from '../../src/index/termStats.js';
+import { seedsDir, tempDir } from '../ingest/pipelineFixture.js';
+
+const indexDir = tempDir('termstats');
+const embedder = new LocalHashEmbeddings();
+let index: PassageIndex;
+let stats: TermStats;
+
+beforeAll(async () => {
+  await runIngest({ dirs: [seedsDir], indexDir, embedder, maxFileBytes: 100 * 1024 * 1024 });
+  index = PassageIndex.open(indexDir, embedder);
+  stats = new TermStats(index);
+});
+afterAll(() => {
+  index.close();
+  fs.rmSync(indexDir, { recursive: true, force: true });
+});
+
+describe('TermStats', () => {
+  it("counts a term's passages from the index exactly as a scan of the normalised texts would", () => {
+    const ids = index.documents().flatMap((d) => index.passagesOf(d.source)).map((p) => p.id);
+    const texts = ids.map((id) => stats.passage(id)!.text);
+    for (const term of ['教师', '师生比例', '1:11.58', '班班通', '县', '%', 'xxx', '从未出现的说法']) {
+      expect(stats.df(term), term).toBe(texts.filter((t) => t.includes(term)).length);
+    }
+    expect(stats.passageCount).toBe(ids.length);
+  });
+
+  it('weighs a term no passage contains highest, and a common one low', () => {
+    const n = stats.passageCount;
+    expect(stats.idf('从未出现的说法')).toBeCloseTo(Math.log(1 + (n + 0.5) / 0.5));
+    expect(stats.idf('教育')).toBeLessThan(stats.idf('班班通'));
+  });
+});
