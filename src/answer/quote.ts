@@ -34,7 +34,10 @@ export function sentencesOf(text: string): string[] {
 /** A short line that only names a section ("1、注重课堂实效。", "（三）资源配置"): what answers comes after it. */
 export function isHeadingLike(sentence: string, maxLength: number): boolean {
   const t = sentence.trim();
-  return t.length <= maxLength && (ITEM_START.test(t) || !/[，,。；;]/u.test(t.replace(/[。：:]$/u, ''))) && !/\d/u.test(t.replace(ITEM_START, ''));
+  // A numbered item line, or a short line that does not end as a sentence does (no 。！？；).
+  const item = ITEM_START.test(t) && !/[，,]/u.test(t);
+  const bare = !/[，,。！？；;!?]/u.test(t.replace(/[：:]$/u, ''));
+  return t.length <= maxLength && (item || bare) && !/\d/u.test(t.replace(ITEM_START, ''));
 }
 
 export interface Quote {
@@ -100,6 +103,14 @@ export function selectSentences(
     const previous = sentences[i - 1]!;
     if (!chosen.has(i - 1) || !(heading[i - 1] || /[：:]$/u.test(previous)) || !fits(i)) break;
     add(i);
+  }
+  // A sentence inside an enumeration ("…两个前提：一是…；二是…") needs the line that opens it.
+  for (const i of [best - 1, best - 2]) {
+    if (i < 0 || !/[：:]$/u.test(sentences[i]!)) continue;
+    let need = 0;
+    for (let j = i; j < best; j++) need += sentences[j]!.length;
+    if (length + need <= maxQuote) for (let j = i; j < best; j++) add(j);
+    break;
   }
   const fact = plan.asked.kind ? lexicon.askedFacts.get(plan.asked.kind) : undefined;
   const statesFact = (i: number) => !fact || fact.evidence.some((re) => re.test(sentences[i]!));

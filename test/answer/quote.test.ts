@@ -43,6 +43,16 @@ describe('selectSentences', () => {
     expect(q).toContain('出处：优质均衡办法。');
   });
 
+  it('a sentence inside an enumeration comes with the line that opens it', () => {
+    const q = quote('优均申报条件', '申报优质均衡须同时具备两个前提：一是基本均衡认定满3年；二是年度监测保持较高水平。刚通过基本均衡的县还不能申报。');
+    expect(q).toContain('两个前提：');
+  });
+
+  it('a short sentence ending in 。 is not taken for a heading', () => {
+    expect(isHeadingLike('这两项在转载文本中读到。', 24)).toBe(false);
+    expect(isHeadingLike('七、差异系数的计算方法', 24)).toBe(true);
+  });
+
   it('stays within the quote length', () => {
     const long = Array.from({ length: 20 }, (_, i) => `第${i}条教师培训要求说明内容。`).join('');
     expect(quote('教师培训', long).length).toBeLessThanOrEqual(lexicon.pipeline.maxQuote);
