@@ -60,7 +60,7 @@ export function answerProbability(f: AnswerFeatures, model: Tuning['answerabilit
 }
 
 function askedFact(plan: QueryPlan, missingUnitLabels: readonly string[], lexicon: Lexicon): AskedFact {
-  if (missingUnitLabels.length > 0) return { kind: 'unit', label: `按${missingUnitLabels.join('、')}计的数字` };
+  if (missingUnitLabels.length > 0) return { kind: 'unit', label: missingUnitLabels.join('、') };
   const kind = plan.asked.kind ?? 'figure';
   return { kind, label: lexicon.askedFacts.get(kind)?.label ?? kind };
 }
@@ -92,7 +92,7 @@ export function decide(input: DecisionInput, tuning: Tuning, lexicon: Lexicon): 
   }
   const missing = top.unitStated === 1 ? [] : input.plan.asked.units.map((u) => u.label);
   if (missing.length === 0 && top.yearsFound === 0) {
-    return { status: 'partial', chosen: 0, probability, features, asked: { kind: 'year', label: `${input.plan.years.join('、')}年的情况` } };
+    return { status: 'partial', chosen: 0, probability, features, asked: { kind: 'years', label: input.plan.years.join('、') } };
   }
   return { status: 'partial', chosen: 0, probability, features, asked: askedFact(input.plan, missing, lexicon) };
 }

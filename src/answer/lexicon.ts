@@ -18,7 +18,7 @@ const SynonymsFile = z.array(
 );
 const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(), reason }).strict());
 const WordGroups = z.array(z.object({ words, reason }).strict());
-const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups }).strict();
+const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups }).strict();
 const UnitsFile = z.array(z.object({ label: z.string().min(1), forms: words, reason }).strict());
 const AskedFactsFile = z.array(z.object({ kind: z.string().min(1), label: z.string().min(1), evidence: words, reason }).strict());
 const PipelineFile = z
@@ -102,6 +102,10 @@ export interface Lexicon {
   documentKinds: readonly string[];
   /** Administrative suffixes (市, 县 …): a noun followed by one is a place name. */
   placeSuffixes: readonly string[];
+  /** Words after a document's name at the start of a question (调研报告里…). */
+  documentRefMarkers: readonly string[];
+  /** Words that open the line naming a rule's source (出处：…). */
+  sourceMarkers: readonly string[];
   units: readonly UnitGroup[];
   askedFacts: ReadonlyMap<string, AskedFactKind>;
   /** Measure words after which a Chinese numeral is a quantity (三年 → 3年). */
@@ -183,6 +187,8 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     connectors: fn.connectors.flatMap((g) => g.words),
     documentKinds: fn.documentKinds.flatMap((g) => g.words),
     placeSuffixes: fn.placeSuffixes.flatMap((g) => g.words),
+    documentRefMarkers: fn.documentRefMarkers.flatMap((g) => g.words).sort((a, b) => b.length - a.length),
+    sourceMarkers: fn.sourceMarkers.flatMap((g) => g.words),
     units,
     askedFacts,
     measureWords: parseFile(sources, 'measure-words.yaml', WordGroups).flatMap((g) => g.words),

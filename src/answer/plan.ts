@@ -75,8 +75,12 @@ const FUNCTION_TAGS = new Set(['p', 'c', 'u', 'uj', 'ul', 'uz', 'ug', 'uv', 'ud'
 const NAME_TAGS = new Set(['nr', 'nrt', 'ns', 'nt']);
 /** Places and organisations; jieba also tags colloquial words as person names (nr), so those never decide alone. */
 const PLACE_TAGS = new Set(['ns', 'nt']);
-/** "X里/中/上…" at the start of a question, where X ends in a document kind (lexicon.documentKinds). */
-const DOCUMENT_REF = /^(?:在)?([^，,？?。\s]{2,12}?)(?:里|中|上|当中)(?=[^，,？?。]{2,})/u;
+const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&');
+
+/** "X里/中…" at the start of a question (markers: lexicon.documentRefMarkers), where X ends in a document kind. */
+function documentRefPattern(lexicon: Lexicon): RegExp {
+  return new RegExp(`^([^，,？?。\\s]{2,12}?)(?:${lexicon.documentRefMarkers.map(escape).join('|')})(?=[^，,？?。]{2,})`, 'u');
+}
 
 function normalise(text: string, lexicon: Lexicon): string {
   return arabicQuantities(text.normalize('NFKC').toLowerCase(), lexicon.measureWords);
@@ -130,7 +134,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
   const plain = normalise(stripped.text, lexicon).replace(PUNCTUATION, ' ').trim();
 
   const quoted = quotedPhrases(normal);
-  const ref = DOCUMENT_REF.exec(normal);
+  const ref = documentRefPattern(lexicon).exec(normal);
   const documentRef =
     ref && !quoted.some((q) => ref[1]!.includes(q)) && lexicon.documentKinds.some((k) => ref[1]!.endsWith(k)) ? ref[1]! : null;
   const refWords = new Set(documentRef ? tagWords(documentRef).map((t) => t.word) : []);
@@ -216,10 +220,13 @@ function placeNames(words: readonly TaggedWord[], lexicon: Lexicon): TaggedWord[
 /** 多少册 → 册, 几所 → 所, 多少万元 → 万元: the unit the asked figure must come in. */
 function askedMeasure(lowered: string, lexicon: Lexicon): string | null {
   const words = [...lexicon.measureWords].sort((a, b) => b.length - a.length);
-  for (const m of lowered.matchAll(/(?:多少|几)(万|亿)?/gu)) {
-    const after = lowered.slice(m.index + m[0].length);
-    const w = words.find((x) => after.startsWith(x));
-    if (w) return `${m[1] ?? ''}${w}`;
+  const askers = lexicon.questionWords.filter((q) => q.asks === 'figure').map((q) => q.word);
+  for (const asker of askers) {
+    for (let at = lowered.indexOf(asker); at >= 0; at = lowered.indexOf(asker, at + 1)) {
+      const after = lowered.slice(at + asker.length);
+      const w = words.find((x) => after.startsWith(x));
+      if (w) return w;
+    }
   }
   return null;
 }

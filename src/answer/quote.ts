@@ -14,8 +14,6 @@ const ITEM_MARKER = /(?:第[一二三四五六七八九十百]+[篇章节条]|[�
 const ITEM_START = new RegExp(`^${ITEM_MARKER.source}`, 'u');
 /** An item marker inside a line, after a sentence or a colon: where a list item starts ("…第六条第（二）项" is a reference, not an item). */
 const INLINE_ITEM = new RegExp(`(?<=[。；;：:])\\s*(?=${ITEM_MARKER.source})`, 'gu');
-/** Lines that name where a rule comes from. */
-const SOURCE_LINE = /^(?:出处|依据|来源)[：:]/u;
 
 /** Sentences of a passage, each with its terminator; a list item starting mid-line begins a new sentence. */
 export function sentencesOf(text: string): string[] {
@@ -133,9 +131,10 @@ export function selectSentences(
   // A quote that begins inside a list item keeps the item's lead line when it is a heading.
   const first = Math.min(...chosen);
   if (first > 0 && heading[first - 1] && !heading[first] && fits(first - 1)) add(first - 1);
+  const sourceLine = (t: string) => lexicon.sourceMarkers.some((m) => t.startsWith(`${m}：`) || t.startsWith(`${m}:`));
   const lastChosen = Math.max(...chosen);
   for (let i = lastChosen + 1; i <= lastChosen + 2 && i < sentences.length; i++) {
-    if (SOURCE_LINE.test(sentences[i]!)) {
+    if (sourceLine(sentences[i]!)) {
       for (let j = lastChosen + 1; j <= i; j++) chosen.add(j);
       break;
     }

@@ -1,5 +1,5 @@
 import { sectionWithinDocument } from '../answer/citation.js';
-import type { Answer, Citation, DocumentKind, Quote, Suggestion } from '../answer/types.js';
+import type { Answer, AskedFact, Citation, DocumentKind, Quote, Suggestion } from '../answer/types.js';
 import { block, line, richText, type Block, type Line } from '../present/blocks.js';
 import { citationLine, sectionOf, truncate } from '../present/citation.js';
 import { ANSWER, EXAMPLE_TOPICS, MAX_BUTTON_CHARS } from './texts.js';
@@ -60,7 +60,7 @@ function leadOf(answer: Answer): string {
 }
 
 function partialLead(answer: Answer): string {
-  const asked = answer.reason.code === 'fact_missing' ? answer.reason.asked.label : null;
+  const asked = answer.reason.code === 'fact_missing' ? askedText(answer.reason.asked) : null;
   const mix = sourceMix(answer);
   const then = mix === 'document' ? ANSWER.partialDocument : mix === 'restatement' ? ANSWER.partialRestatement : ANSWER.partialMixed;
   return `${ANSWER.partial(asked)}${then}`;
@@ -97,7 +97,7 @@ function notFoundBlocks(answer: Answer): Block[] {
       if (r.missing.length > 0) return [block(line('text', ANSWER.scopeMissing(r.missing))), ...suggestionsBlock(answer.suggestions)];
       break;
     case 'fact_missing':
-      return [block(line('text', ANSWER.factMissing(r.asked.label))), ...suggestionsBlock(answer.suggestions)];
+      return [block(line('text', ANSWER.factMissing(askedText(r.asked)))), ...suggestionsBlock(answer.suggestions)];
     default:
       break;
   }
@@ -123,4 +123,11 @@ export function topicsOf(suggestions: readonly Suggestion[]): string[] {
   }
   for (const t of EXAMPLE_TOPICS) add(t);
   return topics;
+}
+
+/** What the user is told is missing: 按生均计的数字, 2021年的情况, 时间（年份或日期）. */
+function askedText(asked: AskedFact): string {
+  if (asked.kind === 'unit') return ANSWER.askedUnit(asked.label);
+  if (asked.kind === 'years') return ANSWER.askedYear(asked.label);
+  return asked.label;
 }

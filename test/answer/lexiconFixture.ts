@@ -48,6 +48,12 @@ documentKinds:
 placeSuffixes:
   - words: [市, 县]
     reason: 行政区划
+documentRefMarkers:
+  - words: [里, 中]
+    reason: 指文件
+sourceMarkers:
+  - words: [出处]
+    reason: 出处行
 `,
     'units.yaml': `
 - label: 生均

@@ -280,3 +280,19 @@ describe('the answer view in Telegram', () => {
     expect(messages.filter((m) => !m.endsWith('”[1]') && !m.endsWith('”[2]') && !m.endsWith('”[3]')).slice(0, -1).every((m) => m.endsWith('。'))).toBe(true);
   });
 });
+
+describe('the answer view: what is missing, in the user\'s words', () => {
+  const partialWith = (asked: { kind: string; label: string }): Answer => ({
+    question: '问',
+    status: 'partial',
+    quotes: [{ text: '经费按时拨付。', citation: 0 }],
+    citations: [{ passageId: 1, source: 'a.txt', title: '某县方案', sectionPath: [], page: null, pageEnd: null, text: '经费按时拨付。', kind: 'document' }],
+    reason: { code: 'fact_missing', asked },
+    suggestions: [],
+  });
+
+  it('names the unit and the year the documents do not give', () => {
+    expect(answerReply(partialWith({ kind: 'unit', label: '生均、每月' })).text).toContain('没有写明您问的按生均、每月计的数字');
+    expect(answerReply(partialWith({ kind: 'years', label: '2021' })).text).toContain('没有写明您问的2021年的情况');
+  });
+});
