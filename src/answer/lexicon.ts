@@ -31,6 +31,8 @@ const PipelineFile = z
     maxQuotes: z.number().int().min(1),
     secondQuoteShare: z.number().min(0).max(1),
     relatedSentenceShare: z.number().min(0).max(1),
+    maxQueryTerms: z.number().int().positive(),
+    maxTermShare: z.number().min(0).max(1),
     headingMaxLength: z.number().int().positive(),
     typo: z
       .object({
@@ -74,6 +76,8 @@ export interface PipelineParameters {
   maxQuotes: number;
   secondQuoteShare: number;
   relatedSentenceShare: number;
+  maxQueryTerms: number;
+  maxTermShare: number;
   headingMaxLength: number;
   typo: TypoParameters;
 }
@@ -166,6 +170,8 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     maxQuotes: p.maxQuotes,
     secondQuoteShare: p.secondQuoteShare,
     relatedSentenceShare: p.relatedSentenceShare,
+    maxQueryTerms: p.maxQueryTerms,
+    maxTermShare: p.maxTermShare,
     headingMaxLength: p.headingMaxLength,
     typo: {
       minLength: p.typo.minLength,

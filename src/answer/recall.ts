@@ -1,4 +1,5 @@
 import type { PassageIndex } from '../index/reader.js';
+import { segmentWords } from '../index/segment.js';
 import type { ChannelRanks } from './features.js';
 
 /** Step 2: recall. Three channels over the index, each a ranked list of passage ids. */
@@ -18,10 +19,32 @@ const shares = (scores: readonly number[]) => {
   return scores.map((s) => (top > 0 ? Math.max(0, s) / top : 0));
 };
 
-export async function recall(index: PassageIndex, query: string, perChannel: number): Promise<RecallLists> {
+export interface RecallParameters {
+  perChannel: number;
+  maxQueryTerms: number;
+  maxTermShare: number;
+}
+
+/**
+ * The words the keyword channels search: the most informative ones (rarest
+ * first), without words most passages contain. Pure.
+ */
+export function searchTerms(words: readonly string[], df: (t: string) => number, passages: number, p: Omit<RecallParameters, 'perChannel'>): string[] {
+  const known = [...new Set(words)].map((w) => ({ w, df: df(w) })).filter((x) => x.df > 0);
+  const rare = known.filter((x) => x.df <= p.maxTermShare * passages);
+  const pool = rare.length > 0 ? rare : known;
+  return pool
+    .sort((a, b) => a.df - b.df || (a.w < b.w ? -1 : 1))
+    .slice(0, p.maxQueryTerms)
+    .map((x) => x.w);
+}
+
+export async function recall(index: PassageIndex, query: string, p: RecallParameters, df: (t: string) => number): Promise<RecallLists> {
   if (!query.trim()) return { word: [], bigram: [], vector: [], shares: { word: [], bigram: [], vector: [] } };
-  const word = index.keywordSearch(query, perChannel);
-  const bigram = index.bigramSearch(query, perChannel);
+  const terms = searchTerms(segmentWords(query), df, index.passageCount(), p).join(' ');
+  const perChannel = p.perChannel;
+  const word = terms ? index.keywordSearch(terms, perChannel) : [];
+  const bigram = terms ? index.bigramSearch(terms, perChannel) : [];
   const vector = await index.vectorSearch(query, perChannel);
   return {
     word: word.map((h) => h.passageId),

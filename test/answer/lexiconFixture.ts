@@ -90,6 +90,8 @@ maxQuote: 120
 maxQuotes: 2
 secondQuoteShare: 0.9
 relatedSentenceShare: 0.6
+maxQueryTerms: 12
+maxTermShare: 0.2
 headingMaxLength: 24
 typo:
   minLength: 2

@@ -3,7 +3,7 @@ import { answerFeatures, answerProbability, decide } from '../../src/answer/answ
 import { bestWindowShare, candidateFeatures, unknownKeyShare, type CandidateTexts } from '../../src/answer/features.js';
 import { planQuery } from '../../src/answer/plan.js';
 import { rerank } from '../../src/answer/rank.js';
-import { fuse } from '../../src/answer/recall.js';
+import { fuse, searchTerms } from '../../src/answer/recall.js';
 import { ANSWER_FEATURES, type Tuning } from '../../src/answer/tuning.js';
 import { startTuning } from '../../src/eval/fit.js';
 import { testLexicon } from './lexiconFixture.js';
@@ -20,6 +20,18 @@ describe('fuse', () => {
     expect(fused[0]!.ranks).toEqual({ word: 1, bigram: 0, vector: 0 });
     expect(fused.find((f) => f.id === 3)!.ranks).toEqual({ word: null, bigram: 1, vector: null });
     expect(fused.map((f) => f.id).sort()).toEqual([1, 2, 3]);
+  });
+});
+
+describe('searchTerms', () => {
+  it('keeps the rarest words, drops words most passages contain and words no passage has', () => {
+    const df: Record<string, number> = { 学校: 900, 音乐: 30, 教室: 80, 校医: 0, 面积: 120 };
+    const p = { maxQueryTerms: 2, maxTermShare: 0.2 };
+    expect(searchTerms(['学校', '音乐', '教室', '校医', '面积'], (t) => df[t] ?? 0, 1000, p)).toEqual(['音乐', '教室']);
+  });
+
+  it('falls back to the common words when the question has nothing rarer', () => {
+    expect(searchTerms(['学校'], () => 900, 1000, { maxQueryTerms: 12, maxTermShare: 0.2 })).toEqual(['学校']);
   });
 });
 
