@@ -33,6 +33,7 @@ const PipelineFile = z
     relatedSentenceShare: z.number().min(0).max(1),
     maxQueryTerms: z.number().int().positive(),
     maxTermShare: z.number().min(0).max(1),
+    maxTermPostings: z.number().int().positive(),
     headingMaxLength: z.number().int().positive(),
     typo: z
       .object({
@@ -78,6 +79,7 @@ export interface PipelineParameters {
   relatedSentenceShare: number;
   maxQueryTerms: number;
   maxTermShare: number;
+  maxTermPostings: number;
   headingMaxLength: number;
   typo: TypoParameters;
 }
@@ -172,6 +174,7 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     relatedSentenceShare: p.relatedSentenceShare,
     maxQueryTerms: p.maxQueryTerms,
     maxTermShare: p.maxTermShare,
+    maxTermPostings: p.maxTermPostings,
     headingMaxLength: p.headingMaxLength,
     typo: {
       minLength: p.typo.minLength,

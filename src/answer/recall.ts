@@ -23,6 +23,7 @@ export interface RecallParameters {
   perChannel: number;
   maxQueryTerms: number;
   maxTermShare: number;
+  maxTermPostings: number;
 }
 
 /**
@@ -31,20 +32,37 @@ export interface RecallParameters {
  */
 export function searchTerms(words: readonly string[], df: (t: string) => number, passages: number, p: Omit<RecallParameters, 'perChannel'>): string[] {
   const known = [...new Set(words)].map((w) => ({ w, df: df(w) })).filter((x) => x.df > 0);
-  const rare = known.filter((x) => x.df <= p.maxTermShare * passages);
-  const pool = rare.length > 0 ? rare : known;
+  const rare = known.filter((x) => x.df <= Math.min(p.maxTermShare * passages, p.maxTermPostings));
+  // With nothing rarer, the rarest of the common words still find something (a corpus of one short document).
+  const pool = rare.length > 0 ? rare : known.sort((a, b) => a.df - b.df).slice(0, 1);
   return pool
     .sort((a, b) => a.df - b.df || (a.w < b.w ? -1 : 1))
     .slice(0, p.maxQueryTerms)
     .map((x) => x.w);
 }
 
+/** Character bigrams of words, within each word (no bigram across two words). */
+export function bigramsOf(words: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const w of words) {
+    const chars = [...w];
+    if (chars.length === 1) out.add(w);
+    for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
+  }
+  return [...out];
+}
+
 export async function recall(index: PassageIndex, query: string, p: RecallParameters, df: (t: string) => number): Promise<RecallLists> {
   if (!query.trim()) return { word: [], bigram: [], vector: [], shares: { word: [], bigram: [], vector: [] } };
-  const terms = searchTerms(segmentWords(query), df, index.passageCount(), p).join(' ');
+  const passages = index.passageCount();
+  const words = segmentWords(query);
+  const chosen = searchTerms(words, df, passages, p);
+  const terms = chosen.join(' ');
+  // The bigram channel picks its own rarest bigrams of those words: a rare word may be made of common bigrams.
+  const grams = searchTerms(bigramsOf(chosen), df, passages, p).join(' ');
   const perChannel = p.perChannel;
   const word = terms ? index.keywordSearch(terms, perChannel) : [];
-  const bigram = terms ? index.bigramSearch(terms, perChannel) : [];
+  const bigram = grams ? index.bigramSearch(grams, perChannel) : [];
   const vector = await index.vectorSearch(query, perChannel);
   return {
     word: word.map((h) => h.passageId),

@@ -92,6 +92,7 @@ secondQuoteShare: 0.9
 relatedSentenceShare: 0.6
 maxQueryTerms: 12
 maxTermShare: 0.2
+maxTermPostings: 4000
 headingMaxLength: 24
 typo:
   minLength: 2

@@ -3,7 +3,7 @@ import { answerFeatures, answerProbability, decide } from '../../src/answer/answ
 import { bestWindowShare, candidateFeatures, unknownKeyShare, type CandidateTexts } from '../../src/answer/features.js';
 import { planQuery } from '../../src/answer/plan.js';
 import { rerank } from '../../src/answer/rank.js';
-import { fuse, searchTerms } from '../../src/answer/recall.js';
+import { bigramsOf, fuse, searchTerms } from '../../src/answer/recall.js';
 import { ANSWER_FEATURES, type Tuning } from '../../src/answer/tuning.js';
 import { startTuning } from '../../src/eval/fit.js';
 import { testLexicon } from './lexiconFixture.js';
@@ -26,12 +26,21 @@ describe('fuse', () => {
 describe('searchTerms', () => {
   it('keeps the rarest words, drops words most passages contain and words no passage has', () => {
     const df: Record<string, number> = { 学校: 900, 音乐: 30, 教室: 80, 校医: 0, 面积: 120 };
-    const p = { maxQueryTerms: 2, maxTermShare: 0.2 };
+    const p = { maxQueryTerms: 2, maxTermShare: 0.2, maxTermPostings: 4000 };
     expect(searchTerms(['学校', '音乐', '教室', '校医', '面积'], (t) => df[t] ?? 0, 1000, p)).toEqual(['音乐', '教室']);
   });
 
+  it('in a large corpus, also drops words with very long posting lists', () => {
+    const df: Record<string, number> = { 音乐: 300, 教室: 9000 };
+    expect(searchTerms(['音乐', '教室'], (t) => df[t] ?? 0, 100_000, { maxQueryTerms: 12, maxTermShare: 0.35, maxTermPostings: 4000 })).toEqual(['音乐']);
+  });
+
+  it('bigrams stay inside each word', () => {
+    expect(bigramsOf(['音乐教室', '县'])).toEqual(['音乐', '乐教', '教室', '县']);
+  });
+
   it('falls back to the common words when the question has nothing rarer', () => {
-    expect(searchTerms(['学校'], () => 900, 1000, { maxQueryTerms: 12, maxTermShare: 0.2 })).toEqual(['学校']);
+    expect(searchTerms(['学校'], () => 900, 1000, { maxQueryTerms: 12, maxTermShare: 0.2, maxTermPostings: 4000 })).toEqual(['学校']);
   });
 });
 
