@@ -133,9 +133,9 @@ export function missingUnits(plan: QueryPlan, text: string): string[] {
 
 /** Scope concepts (names) found neither in the passage nor in what precedes it. */
 export function missingScope(plan: QueryPlan, texts: CandidateTexts): string[] {
-  return plan.concepts
-    .filter((c) => c.scope && !c.forms.some((f) => texts.text.includes(f) || texts.context.includes(f)))
-    .map((c) => c.forms[0]!);
+  // Matched like any concept, by a form or all of its parts (jieba tags 音乐教室 a name; the text says 音乐专用教室).
+  const found = (c: Concept) => [texts.text, texts.context].some((t) => has(t, { forms: c.forms, parts: c.parts, w: 0 }));
+  return plan.concepts.filter((c) => c.scope && !found(c)).map((c) => c.forms[0]!);
 }
 
 const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&');
