@@ -192,7 +192,10 @@ export function candidateFeatures(
   lexicon: Lexicon,
   scores: ChannelShares = { word: 0, bigram: 0, vector: 0 },
 ): CandidateFeatures {
-  const all: Weighted[] = plan.concepts.map((c) => ({ forms: c.forms, parts: c.parts, w: conceptWeight(c, idf) }));
+  // A long word the text splits (音乐教室 / 音乐专用教室) is looked for by its parts in the windows too.
+  const windowForms = (c: Concept) =>
+    c.parts.length > 1 && !c.forms.some((f) => texts.text.includes(f)) && c.parts.every((p) => texts.text.includes(p)) ? c.parts : c.forms;
+  const all: Weighted[] = plan.concepts.map((c) => ({ forms: windowForms(c), parts: c.parts, w: conceptWeight(c, idf) }));
   const key = plan.concepts.flatMap((c, i) => (c.key && !c.scope ? [all[i]!] : []));
   const a = shares(texts, all);
   const k = shares(texts, key);

@@ -157,7 +157,11 @@ export class AnswerPipeline implements Answerer {
     const idf = (t: string) => this.stats.idf(t);
     const share = (c: PreparedCandidate, idx: readonly number[]) => {
       const total = idx.reduce((s, i) => s + conceptWeight(plan.concepts[i]!, idf), 0);
-      const found = idx.filter((i) => plan.concepts[i]!.forms.some((f) => c.texts.text.includes(f) || c.texts.heading.includes(f)));
+      const inText = (t: string, i: number) => {
+        const k = plan.concepts[i]!;
+        return k.forms.some((f) => t.includes(f)) || (k.parts.length > 1 && k.parts.every((p) => t.includes(p)));
+      };
+      const found = idx.filter((i) => inText(c.texts.text, i) || inText(c.texts.heading, i));
       return total === 0 ? 0 : found.reduce((s, i) => s + conceptWeight(plan.concepts[i]!, idf), 0) / total;
     };
     if (plan.comparison) {

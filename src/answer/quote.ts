@@ -99,7 +99,8 @@ export function selectSentences(
   // After a heading or a colon the content follows: take it while it fits (a heading alone never answers).
   for (let i = best + 1; i < sentences.length; i++) {
     const previous = sentences[i - 1]!;
-    if (!chosen.has(i - 1) || !(heading[i - 1] || /[：:]$/u.test(previous)) || !fits(i)) break;
+    // An enumeration goes on after a colon or a semicolon ("…两个前提：一是…；二是…").
+    if (!chosen.has(i - 1) || !(heading[i - 1] || /[：:；;]$/u.test(previous)) || !fits(i)) break;
     add(i);
   }
   // A sentence inside an enumeration ("…两个前提：一是…；二是…") needs the line that opens it.
@@ -116,6 +117,8 @@ export function selectSentences(
     for (const i of [best + 1, best - 1, best + 2, best - 2]) {
       if (sentences[i] !== undefined && !chosen.has(i) && statesFact(i) && fits(i)) {
         add(i);
+        // A formula or a list of figures often runs over several sentences: take them while they state the fact.
+        for (let j = i + 1; j < sentences.length && !chosen.has(j) && statesFact(j) && fits(j); j++) add(j);
         break;
       }
     }
