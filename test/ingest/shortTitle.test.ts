@@ -16,8 +16,8 @@ describe('shortTitle', () => {
   });
 
   it('drops a leading issuing body when a title is left', () => {
-    // Cited in seed 001; the province is masked in the seed.
-    expect(shortTitle('***省人民政府关于统筹推进县域内城乡义务教育一体化改革发展的实施意见')).toBe('关于统筹推进县域内城乡义务教育一体化改革…');
+    // A masked province, as scraped texts write it.
+    expect(shortTitle('***省人民政府关于加快推进城乡义务教育学校布局调整和标准化建设的实施意见')).toBe('关于加快推进城乡义务教育学校布局调整…');
     expect(shortTitle('国务院关于深入推进义务教育均衡发展的意见')).toBe('关于深入推进义务教育均衡发展的意见');
     expect(shortTitle('***区推进县域义务教育优质均衡发展工作方案')).toBe('推进县域义务教育优质均衡发展工作方案');
     // A school or county is what the plan is about, not boilerplate.
@@ -26,14 +26,14 @@ describe('shortTitle', () => {
 
   it('drops a trailing draft note, and a trailing bracket when the title is too long', () => {
     expect(shortTitle('关于进一步做好义务教育均衡发展工作的实施方案（征求意见稿）')).toBe('关于进一步做好义务教育均衡发展工作的实施方案');
-    // Titles of plans cited in seed 002.
-    expect(shortTitle('县义务教育均衡发展五年攻坚规划(2013—2017年)')).toBe('县义务教育均衡发展五年攻坚规划');
+    // A plan titled with its years, as county plans are.
+    expect(shortTitle('县义务教育学校标准化建设三年行动计划(2021—2023年)')).toBe('县义务教育学校标准化建设三年行动计划');
     expect(shortTitle('县域义务教育均衡发展国家督导评估标准整理稿（基本均衡2012、优质均衡2017）')).toBe('县域义务教育均衡发展国家督导评估标准整理稿');
     expect(shortTitle('义务教育均衡发展规划（五篇）')).toBe('义务教育均衡发展规划（五篇）');
   });
 
   it('cuts a long title at a word boundary with "…"', () => {
-    expect(shortTitle('县全面改善贫困地区义务教育薄弱学校基本办学条件项目规划(2014—2018年)')).toBe('县全面改善贫困地区义务教育薄弱学校基本…');
+    expect(shortTitle('县农村义务教育寄宿制学校生活设施改造提升项目实施规划(2020—2022年)')).toBe('县农村义务教育寄宿制学校生活设施改造提升…');
     // Not "…督导评估标" (inside a word), not inside an open bracket.
     expect(shortTitle('《县域义务教育优质均衡发展督导评估办法》(2017)资源配置指标')).toBe('县域义务教育优质均衡发展督导评估办法…');
     expect(shortTitle('***省义务教育优质均衡发展县(市区)督导评估实施办法的通知')).toBe('义务教育优质均衡发展县(市区)督导评估…');
@@ -55,7 +55,7 @@ describe('short titles of the real files', () => {
   it('come from the text, never from a file name, for the seeds', async () => {
     expect(await short(seedPath(seedName('000')))).toBe('2023年义务教育均衡发展工作实施方案五篇');
     expect(await short(seedPath(seedName('001')))).toBe('推进县域义务教育优质均衡发展工作方案');
-    // Named only by the scrape site's caption ("为你精心准备了义务教育均衡发展工作总结报告参考范文").
+    // Named only by the scrape site's caption above the text.
     expect(await short(seedPath(seedName('002')))).toBe('义务教育均衡发展工作总结报告');
     expect(await short(seedPath(seedName('003')))).toBe('小学义务教育均衡发展整改工作实施方案');
     // Five plans, "第一篇：…" to "第五篇：…", and no title of its own.

@@ -122,7 +122,7 @@ export function partsTitle(paragraphs: readonly Block[]): string | null {
   return shared.length >= MIN_COMMON_PART_NAME ? `${shared}（${count}篇）` : `${names[0]}等${count}篇`;
 }
 
-/** "本站小编为你精心准备了义务教育均衡发展工作总结报告参考范文，…": the site's caption names the document. */
+/** "为你精心准备了《某某报告》参考范文…": a document-sharing site's caption names the document. */
 const SCRAPE_CAPTION = /为[你您]精心(?:准备|整理|收集|挑选|编辑)了(?:一篇|\d+篇|[一二三四五六七八九十]篇)?(.{4,40}?)(?:参考|精选|优秀)?范文/;
 
 /**

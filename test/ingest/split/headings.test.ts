@@ -19,9 +19,18 @@ function seedLine(prefix: string, start: string): string {
   return line;
 }
 
+/** The seed's text from `start` to the end of that sentence (seed 000 runs items into one paragraph). */
+function seedSentence(prefix: string, start: string): string {
+  const text = seedText(seedName(prefix));
+  const at = text.indexOf(start);
+  if (at < 0) throw new Error(`no ${start} in seed ${prefix}`);
+  const end = text.indexOf('。', at);
+  return text.slice(at, end < 0 ? undefined : end + 1);
+}
+
 describe('what may be a section path level', () => {
   it('keeps short marker headings of one or two clauses', () => {
-    expect(isHeadingPhrase(seedLine('004', '（一）注重实效'))).toBe(true); // （一）注重实效，抓好教学常规管理。
+    expect(isHeadingPhrase(seedLine('004', '（一）注重实效'))).toBe(true);
     expect(isHeadingPhrase(seedLine('004', '（三）、学校标准化建设工程'))).toBe(true);
     expect(isHeadingPhrase(seedLine('003', '1.加强师资队伍建设'))).toBe(true);
     expect(isHeadingPhrase('（三）加强教师队伍建设')).toBe(true);
@@ -31,14 +40,14 @@ describe('what may be a section path level', () => {
     const long = seedLine('004', '（三）以“春晖少年”活动为载体');
     expect(long.length).toBeGreaterThan(MAX_LABEL_LENGTH);
     expect(isHeadingPhrase(long)).toBe(false);
-    // 2、加强班主任专业化培训，促进班主任专业化进程，提高班主任管理水平。
+    // Three clauses: a sentence, not a heading.
     expect(isHeadingPhrase(seedLine('004', '2、加强班主任专业化培训'))).toBe(false);
   });
 
   it('refuses statements: a subject, an opening adverbial, 了, or "someone must"', () => {
     expect(readsAsSentence('（三）我县高度重视义务教育均衡发展工作')).toBe(true);
-    expect(readsAsSentence('（1）通过升旗仪式、红领巾广播站、值周检查等活动')).toBe(true);
-    expect(readsAsSentence('2、在规范化办学基础上,以特色化办学提升全镇教育的均衡发展')).toBe(true);
+    expect(readsAsSentence('（1）通过主题班会和校园广播等活动')).toBe(true);
+    expect(readsAsSentence('2、在办学条件达标的基础上,以特色项目带动全乡学校发展')).toBe(true);
     expect(readsAsSentence('（二）成立了县推进义务教育均衡发展工作领导小组')).toBe(true);
     expect(readsAsSentence('1．学校要开齐开足国家课程')).toBe(true);
     // Not statements: verb-object headings, 了解, 主要, 要求.
@@ -51,20 +60,19 @@ describe('what may be a section path level', () => {
 
 describe('runInLabel on real seed paragraphs', () => {
   it('takes a first sentence that is a heading phrase whole', () => {
-    // (六)深化教育惠民工程,大力推进教育公平。我县高度关注进城务工随迁子女……
-    expect(runInLabel(seedLine('002', '(六)深化教育惠民工程'))).toBe('(六)深化教育惠民工程,大力推进教育公平');
+    // Seed 002's item (六): a two-clause heading phrase, then the sentences under it.
+    const item = seedLine('002', '(六)深化教育惠民工程');
+    expect(runInLabel(item)).toBe(item.split('。')[0]);
     expect(runInLabel(seedLine('004', '1、严格执行课程方案'))).toBe('1、严格执行课程方案');
   });
 
   it('keeps only a short lead phrase of a longer first sentence', () => {
     expect(runInLabel(seedLine('004', '（三）以“春晖少年”活动为载体'))).toBe('（三）以“春晖少年”活动为载体');
-    // （三）加大教育投入力度，完善经费保障机制建立依法确保财政性教育投入增长的监督、检查机制，……
     expect(runInLabel(seedLine('004', '（三）加大教育投入力度'))).toBe('（三）加大教育投入力度');
     expect(runInLabel(seedLine('004', '1、成立组织机构'))).toBe('1、成立组织机构');
   });
 
   it('gives no label when the paragraph leads with a statement', () => {
-    // （1）通过升旗仪式、红领巾广播站、值周检查等活动，活跃学生身心、……
     expect(runInLabel(seedLine('004', '（1）通过升旗仪式'))).toBeNull();
     expect(runInLabel('（三）我县高度重视义务教育均衡发展工作，建立了县级领导联系学校制度。')).toBeNull();
     expect(runInLabel('1．学校要开齐开足国家课程和地方课程，不得任意调课。')).toBeNull();
@@ -72,8 +80,8 @@ describe('runInLabel on real seed paragraphs', () => {
 
   it('takes an inline marker sentence only when the whole sentence is a heading', () => {
     // Seed 000 is scraped run-on text: markers in mid-paragraph open sections only when what follows is a heading.
-    expect(runInLabel('(三)可喜的变化通过五年的艰苦实践,而今的XXX片区,三所学校已经形成均衡的发展态势。', false)).toBeNull();
-    expect(runInLabel('三、工作目标(一)学校标准化建设工程改善办学条件,继续提升学校的硬件水平,营造和谐、安全的育人环境,发挥先进的教学设施在办学中的重要作用。', false)).toBeNull();
+    expect(runInLabel(seedSentence('000', '(三)可喜的变化'), false)).toBeNull();
+    expect(runInLabel(seedSentence('000', '三、工作目标(一)'), false)).toBeNull();
     expect(runInLabel('4、教学质量情况:以教学成绩看,初中所有学科均居全镇倒数第一,全县倒数后3名。', false)).toBe('4、教学质量情况');
   });
 });
