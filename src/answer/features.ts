@@ -145,23 +145,17 @@ export function measurePattern(measure: string): RegExp {
   return new RegExp(`(?:\\d+(?:\\.\\d+)?|[一二三四五六七八九十百千两]+)\\s*${escape(measure)}`, 'u');
 }
 
-/** Does a piece of text state what the question asks: its kind of fact and, if asked, a figure in the asked measure? */
-export function statesAsked(plan: QueryPlan, text: string, lexicon: Lexicon): boolean {
-  return factStated(plan, text, lexicon);
-}
-
 /**
  * The largest key-topic share of two adjacent sentences that also state the
  * asked fact: the answer is where the topic and the figure meet, not a figure
  * anywhere in a passage that mentions the topic.
  */
-export function factNearTopic(plan: QueryPlan, text: string, key: readonly Weighted[], lexicon: Lexicon): number {
-  const sentences = sentencesOf(text);
+export function factNearTopic(plan: QueryPlan, sentences: readonly string[], key: readonly Weighted[], lexicon: Lexicon): number {
   const total = key.reduce((s, c) => s + c.w, 0);
   let best = 0;
   for (let i = 0; i < sentences.length; i++) {
     const piece = sentences[i]! + (sentences[i + 1] ?? '');
-    if (!statesAsked(plan, piece, lexicon)) continue;
+    if (!factStated(plan, piece, lexicon)) continue;
     const share = total === 0 ? 1 : key.reduce((s, c) => s + (has(piece, c) ? c.w : 0), 0) / total;
     best = Math.max(best, share);
   }
@@ -169,11 +163,11 @@ export function factNearTopic(plan: QueryPlan, text: string, key: readonly Weigh
 }
 
 /** The largest key-topic share within one sentence: an answer states its topic in one place. */
-export function keyInSentence(text: string, key: readonly Weighted[]): number {
+export function keyInSentence(sentences: readonly string[], key: readonly Weighted[]): number {
   const total = key.reduce((s, c) => s + c.w, 0);
   if (total === 0) return 1;
   let best = 0;
-  for (const sentence of sentencesOf(text)) best = Math.max(best, key.reduce((s, c) => s + (has(sentence, c) ? c.w : 0), 0) / total);
+  for (const sentence of sentences) best = Math.max(best, key.reduce((s, c) => s + (has(sentence, c) ? c.w : 0), 0) / total);
   return best;
 }
 
@@ -200,6 +194,7 @@ export function candidateFeatures(
   const a = shares(texts, all);
   const k = shares(texts, key);
   const width = lexicon.pipeline.focusWindow;
+  const sentences = sentencesOf(texts.text);
   const docWords = plan.documentRef ? plan.documentRef : '';
   return {
     coverage: a.inText,
@@ -211,15 +206,15 @@ export function candidateFeatures(
     keyInText: k.total === 0 ? 1 : k.inText + k.headingOnly,
     keyInWindow: k.total === 0 ? 1 : bestWindowShare(texts.text, key, k.total, width) + k.headingOnly,
     unitStated: missingUnits(plan, texts.text).length === 0 ? 1 : 0,
-    factStated: statesAsked(plan, texts.text, lexicon) ? 1 : 0,
+    factStated: factStated(plan, texts.text, lexicon) ? 1 : 0,
     scopeFound: missingScope(plan, texts).length === 0 ? 1 : 0,
     documentMatch: docWords && texts.heading.includes(docWords) ? 1 : 0,
-    factNear: factNearTopic(plan, texts.text, key, lexicon),
+    factNear: factNearTopic(plan, sentences, key, lexicon),
     numbersFound: plan.numbers.length === 0 ? 1 : plan.numbers.filter((n) => containsNumber(texts.text, n) || containsNumber(texts.context, n)).length / plan.numbers.length,
     // People count in their own measure words (几个娃, 几本书) where documents write 人, 册: a feature, not a gate.
     measureStated: plan.asked.measure === null || measurePattern(plan.asked.measure).test(texts.text) ? 1 : 0,
     yearsFound: plan.years.every((y) => containsNumber(texts.text, y) || containsNumber(texts.context, y)) ? 1 : 0,
-    keyInSentence: keyInSentence(texts.text, key),
+    keyInSentence: keyInSentence(sentences, key),
     rankWord: rankShare(ranks.word),
     rankBigram: rankShare(ranks.bigram),
     rankVector: rankShare(ranks.vector),

@@ -21,35 +21,48 @@ const WordGroups = z.array(z.object({ words, reason }).strict());
 const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups }).strict();
 const UnitsFile = z.array(z.object({ label: z.string().min(1), forms: words, reason }).strict());
 const AskedFactsFile = z.array(z.object({ kind: z.string().min(1), label: z.string().min(1), evidence: words, reason }).strict());
-const PipelineFile = z
-  .object({
-    perChannel: z.number().int().positive(),
-    rrfK: z.number().positive(),
-    answerDepth: z.number().int().positive(),
-    focusWindow: z.number().int().positive(),
-    maxQuote: z.number().int().positive(),
-    maxQuotes: z.number().int().min(1),
-    secondQuoteShare: z.number().min(0).max(1),
-    relatedSentenceShare: z.number().min(0).max(1),
-    maxQueryTerms: z.number().int().positive(),
-    maxTermShare: z.number().min(0).max(1),
-    maxTermPostings: z.number().int().positive(),
-    headingMaxLength: z.number().int().positive(),
-    typo: z
-      .object({
-        minLength: z.number().int().positive(),
-        maxLength: z.number().int().positive(),
-        minCandidateDf: z.number().positive(),
-        maxChangedRatio: z.number().min(0).max(1),
-        knownWordFreq: z.number().nonnegative(),
-        minLogGain: z.number().nonnegative(),
-        contextChars: z.number().int().nonnegative(),
-        vocabularyWordFreq: z.number().positive(),
-        maxReadingCombos: z.number().int().positive(),
-      })
-      .catchall(z.string().min(2)),
-  })
-  .catchall(z.string().min(2));
+const TypoSchema = z.object({
+  minLength: z.number().int().positive(),
+  maxLength: z.number().int().positive(),
+  minCandidateDf: z.number().positive(),
+  maxChangedRatio: z.number().min(0).max(1),
+  knownWordFreq: z.number().nonnegative(),
+  minLogGain: z.number().nonnegative(),
+  contextChars: z.number().int().nonnegative(),
+  vocabularyWordFreq: z.number().positive(),
+  maxReadingCombos: z.number().int().positive(),
+});
+/** Fixed parameters; unknown keys (the `…Reason` lines) are dropped after withReasons has checked them. */
+const PipelineSchema = z.object({
+  perChannel: z.number().int().positive(),
+  rrfK: z.number().positive(),
+  answerDepth: z.number().int().positive(),
+  focusWindow: z.number().int().positive(),
+  maxQuote: z.number().int().positive(),
+  maxQuotes: z.number().int().min(1),
+  secondQuoteShare: z.number().min(0).max(1),
+  relatedSentenceShare: z.number().min(0).max(1),
+  maxQueryTerms: z.number().int().positive(),
+  maxTermShare: z.number().min(0).max(1),
+  maxTermPostings: z.number().int().positive(),
+  headingMaxLength: z.number().int().positive(),
+  typo: TypoSchema,
+});
+export type PipelineParameters = z.infer<typeof PipelineSchema>;
+
+/** Every number in pipeline.yaml has its `<name>Reason` next to it. */
+const PipelineFile = z.unknown().superRefine((raw, ctx) => {
+  const check = (o: unknown, at: string) => {
+    if (!o || typeof o !== 'object') return;
+    for (const [k, v] of Object.entries(o as Record<string, unknown>)) {
+      const reasonOf = (o as Record<string, unknown>)[`${k}Reason`];
+      if (typeof v === 'number' && !(typeof reasonOf === 'string' && reasonOf.trim().length >= 2)) {
+        ctx.addIssue({ code: 'custom', message: `${at}${k} 缺少 ${k}Reason` });
+      } else if (typeof v === 'object') check(v, `${at}${k}.`);
+    }
+  };
+  check(raw, '');
+}).pipe(PipelineSchema);
 
 export interface SynonymEntry {
   everyday: readonly string[];
@@ -68,33 +81,6 @@ export interface AskedFactKind {
   evidence: readonly RegExp[];
 }
 
-export interface PipelineParameters {
-  perChannel: number;
-  rrfK: number;
-  answerDepth: number;
-  focusWindow: number;
-  maxQuote: number;
-  maxQuotes: number;
-  secondQuoteShare: number;
-  relatedSentenceShare: number;
-  maxQueryTerms: number;
-  maxTermShare: number;
-  maxTermPostings: number;
-  headingMaxLength: number;
-  typo: TypoParameters;
-}
-
-export interface TypoParameters {
-  minLength: number;
-  maxLength: number;
-  minCandidateDf: number;
-  maxChangedRatio: number;
-  knownWordFreq: number;
-  minLogGain: number;
-  contextChars: number;
-  vocabularyWordFreq: number;
-  maxReadingCombos: number;
-}
 
 export interface Lexicon {
   synonyms: readonly SynonymEntry[];
@@ -162,32 +148,8 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
       throw new ConfigError(`词表文件 question-words.yaml 里“${q.word}”问的类型 ${q.asks} 在 asked-facts.yaml 里没有定义`, `unknown asks ${q.asks}`);
     }
   }
-  const p = parseFile(sources, 'pipeline.yaml', PipelineFile);
-  const pipeline: PipelineParameters = {
-    perChannel: p.perChannel,
-    rrfK: p.rrfK,
-    answerDepth: p.answerDepth,
-    focusWindow: p.focusWindow,
-    maxQuote: p.maxQuote,
-    maxQuotes: p.maxQuotes,
-    secondQuoteShare: p.secondQuoteShare,
-    relatedSentenceShare: p.relatedSentenceShare,
-    maxQueryTerms: p.maxQueryTerms,
-    maxTermShare: p.maxTermShare,
-    maxTermPostings: p.maxTermPostings,
-    headingMaxLength: p.headingMaxLength,
-    typo: {
-      minLength: p.typo.minLength,
-      maxLength: p.typo.maxLength,
-      minCandidateDf: p.typo.minCandidateDf,
-      maxChangedRatio: p.typo.maxChangedRatio,
-      knownWordFreq: p.typo.knownWordFreq,
-      minLogGain: p.typo.minLogGain,
-      contextChars: p.typo.contextChars,
-      vocabularyWordFreq: p.typo.vocabularyWordFreq,
-      maxReadingCombos: p.typo.maxReadingCombos,
-    },
-  };
+  const pipeline = parseFile(sources, 'pipeline.yaml', PipelineFile);
+
   return {
     synonyms,
     questionWords,

@@ -98,7 +98,7 @@ export class AnswerPipeline implements Answerer {
     // 1. plan
     const plan = planQuery(question, { lexicon, repair: (q) => repairTypos(q, this.vocabulary, df) });
     // 2. recall
-    const lists = await recall(this.index, plan.expanded, lexicon.pipeline, df);
+    const lists = await recall(this.index, plan.expanded, lexicon.pipeline, { df, passages: this.stats.passageCount });
     // 3. fuse, and read each candidate once
     const candidates = fuse(lists, lexicon.pipeline.rrfK).flatMap((f) => {
       const texts = this.stats.passage(f.id);

@@ -52,9 +52,9 @@ export function bigramsOf(words: readonly string[]): string[] {
   return [...out];
 }
 
-export async function recall(index: PassageIndex, query: string, p: RecallParameters, df: (t: string) => number): Promise<RecallLists> {
+export async function recall(index: PassageIndex, query: string, p: RecallParameters, corpus: { df: (t: string) => number; passages: number }): Promise<RecallLists> {
+  const { df, passages } = corpus;
   if (!query.trim()) return { word: [], bigram: [], vector: [], shares: { word: [], bigram: [], vector: [] } };
-  const passages = index.passageCount();
   const words = segmentWords(query);
   const chosen = searchTerms(words, df, passages, p);
   const terms = chosen.join(' ');

@@ -62,7 +62,6 @@
  */
 import { dict as jiebaDict } from '@node-rs/jieba/dict.js';
 import { pinyin } from 'pinyin-pro';
-import type { TypoParameters } from './lexicon.js';
 
 export interface VocabularyEntry {
   word: string;
@@ -70,25 +69,29 @@ export interface VocabularyEntry {
   df: number;
 }
 
-export interface TypoOptions {
-  /** Shortest span (in Han characters) considered for repair. Default 2. */
+/** The knobs of typo repair; their values and reasons are in corpus/lexicon/pipeline.yaml (typo). */
+export interface TypoParameters {
+  /** Shortest span (in Han characters) considered for repair. */
   minLength: number;
-  /** Longest span (in Han characters) considered for repair. Default 5. */
+  /** Longest span (in Han characters) considered for repair. */
   maxLength: number;
-  /** A candidate word must occur in at least this many passages. Default 3. */
+  /** A candidate word must occur in at least this many passages. */
   minCandidateDf: number;
-  /** At most this share of a candidate's characters may differ from the typed span (and at least one does). Default 0.5. */
+  /** At most this share of a candidate's characters may differ from the typed span (and at least one does). */
   maxChangedRatio: number;
-  /** A typed span that is a general-Chinese word with at least this jieba frequency is never repaired. Default 3 (any ordinary dictionary entry). */
+  /** A typed span that is a general-Chinese word with at least this jieba frequency is never repaired. */
   knownWordFreq: number;
-  /** The repaired context must be at least e^minLogGain times more probable than the typed one. Default 2. */
+  /** The repaired context must be at least e^minLogGain times more probable than the typed one. */
   minLogGain: number;
-  /** Han characters on each side of the span included in the scored context. Default 2. */
+  /** Han characters on each side of the span included in the scored context. */
   contextChars: number;
-  /** Frequency given to a document word that the general dictionary lacks (a domain term). Default 100. */
+  /** Frequency given to a document word that the general dictionary lacks (a domain term). */
   vocabularyWordFreq: number;
-  /** A vocabulary word with more reading combinations than this is indexed under its contextual reading only. Default 32. */
+  /** A vocabulary word with more reading combinations than this is indexed under its contextual reading only. */
   maxReadingCombos: number;
+}
+
+export interface TypoOptions extends TypoParameters {
   /** General-language word frequency (jieba's dictionary by default); 0 for unknown words. */
   wordFrequency: (word: string) => number;
   /** Sum of all frequencies of `wordFrequency`, the unigram model's denominator (jieba's total by default; 1e6 when a custom `wordFrequency` comes without it). */

@@ -38,20 +38,6 @@ const LEARNING_RATE = 0.1;
 const L2 = 0.01;
 const THRESHOLD_STEP = 0.005;
 
-/** Mean reciprocal rank (within 10) plus recall@1 of the first hit, over answerable questions. */
-export function rankObjective(questions: readonly FitQuestion[], weights: Tuning['rerank']): number {
-  let sum = 0;
-  let n = 0;
-  for (const q of questions) {
-    if (!q.answerable) continue;
-    n++;
-    const ranked = rerank(q.prepared.candidates, weights);
-    const r = ranked.findIndex((c) => q.hits.has(c.id));
-    if (r >= 0 && r < 10) sum += 1 / (r + 1) + (r === 0 ? 1 : 0);
-  }
-  return n === 0 ? 0 : sum / n;
-}
-
 /**
  * Where fitting starts, and what the pipeline runs with while questions are
  * prepared for fitting (preparation does not read the tuning): equal rerank

@@ -44,3 +44,10 @@ describe('the shipped lexicon', () => {
     }
   });
 });
+
+describe('pipeline.yaml', () => {
+  it('refuses a fixed parameter without its reason', () => {
+    const bad = { ...sources(), 'pipeline.yaml': sources()['pipeline.yaml']!.replace(/^perChannelReason:.*$/mu, '') };
+    expect(() => parseLexicon(bad)).toThrow(/pipeline.yaml/u);
+  });
+});

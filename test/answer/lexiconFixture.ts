@@ -83,27 +83,48 @@ sourceMarkers:
 `,
     'pipeline.yaml': `
 perChannel: 30
+perChannelReason: 测试值
 rrfK: 60
+rrfKReason: 测试值
 answerDepth: 5
+answerDepthReason: 测试值
 focusWindow: 60
+focusWindowReason: 测试值
 maxQuote: 120
+maxQuoteReason: 测试值
 maxQuotes: 2
+maxQuotesReason: 测试值
 secondQuoteShare: 0.9
+secondQuoteShareReason: 测试值
 relatedSentenceShare: 0.6
+relatedSentenceShareReason: 测试值
 maxQueryTerms: 12
+maxQueryTermsReason: 测试值
 maxTermShare: 0.2
+maxTermShareReason: 测试值
 maxTermPostings: 4000
+maxTermPostingsReason: 测试值
 headingMaxLength: 24
+headingMaxLengthReason: 测试值
 typo:
   minLength: 2
+  minLengthReason: 测试值
   maxLength: 5
+  maxLengthReason: 测试值
   minCandidateDf: 3
+  minCandidateDfReason: 测试值
   maxChangedRatio: 0.5
+  maxChangedRatioReason: 测试值
   knownWordFreq: 3
+  knownWordFreqReason: 测试值
   minLogGain: 2
+  minLogGainReason: 测试值
   contextChars: 2
+  contextCharsReason: 测试值
   vocabularyWordFreq: 100
+  vocabularyWordFreqReason: 测试值
   maxReadingCombos: 32
+  maxReadingCombosReason: 测试值
 `,
   });
 }
