@@ -45,6 +45,7 @@ export function answerFeatures(input: Omit<DecisionInput, 'unknownScope'>): Answ
     factStated: f.factStated,
     unitStated: f.unitStated,
     measureStated: f.measureStated,
+    keyInSentence: f.keyInSentence,
     topScore: top.score,
     margin: top.score - (input.ranked[1]?.score ?? 0),
     // In how many channels the passage is among the first three.
@@ -71,7 +72,14 @@ function askedFact(plan: QueryPlan, missingUnitLabels: readonly string[], lexico
  * sentences that carry the fact hold as much of the topic as its best
  * sentence does).
  */
-const states = (f: CandidateFeatures) => f.factStated === 1 && f.unitStated === 1 && f.yearsFound === 1 && f.factNear >= f.keyInSentence;
+const states = (f: CandidateFeatures, plan: QueryPlan) =>
+  f.factStated === 1 &&
+  f.unitStated === 1 &&
+  f.yearsFound === 1 &&
+  f.measureStated === 1 &&
+  f.factNear >= f.keyInSentence &&
+  // A passage about another county or school does not answer for the one named; a comparison names two, each passage one.
+  (f.scopeFound === 1 || plan.comparison !== null);
 
 export function decide(input: DecisionInput, tuning: Tuning, lexicon: Lexicon): Decision {
   const features = answerFeatures(input);
@@ -84,11 +92,15 @@ export function decide(input: DecisionInput, tuning: Tuning, lexicon: Lexicon): 
   if (probability < tuning.answerability.threshold) return { status: 'not_found', reason: 'no_match', probability, features };
   const depth = Math.min(input.ranked.length, lexicon.pipeline.answerDepth);
   const top = input.ranked[0]!.features;
-  if (states(top)) return { status: 'answered', chosen: 0, probability, features };
+  if (states(top, input.plan)) return { status: 'answered', chosen: 0, probability, features };
   // Another passage near the top that states the asked fact and covers the topic as well answers instead.
   for (let i = 1; i < depth; i++) {
     const f = input.ranked[i]!.features;
-    if (states(f) && f.keyInText >= top.keyInText && f.scopeFound >= top.scopeFound) return { status: 'answered', chosen: i, probability, features };
+    if (states(f, input.plan) && f.keyInText >= top.keyInText && f.scopeFound >= top.scopeFound) return { status: 'answered', chosen: i, probability, features };
+  }
+  if (top.scopeFound === 0 && input.plan.comparison === null) {
+    const names = input.plan.concepts.filter((c) => c.scope).map((c) => c.forms[0]!);
+    return { status: 'partial', chosen: 0, probability, features, asked: { kind: 'scope', label: names.join('、') } };
   }
   const missing = top.unitStated === 1 ? [] : input.plan.asked.units.map((u) => u.label);
   if (missing.length === 0 && top.yearsFound === 0) {

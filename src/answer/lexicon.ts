@@ -18,8 +18,9 @@ const SynonymsFile = z.array(
 );
 const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(), reason }).strict());
 const WordGroups = z.array(z.object({ words, reason }).strict());
-const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups }).strict();
+const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups }).strict();
 const UnitsFile = z.array(z.object({ label: z.string().min(1), forms: words, reason }).strict());
+const WrittenMeasuresFile = z.array(z.object({ asked: words, written: z.array(z.string().min(1)), reason }).strict());
 const AskedFactsFile = z.array(z.object({ kind: z.string().min(1), label: z.string().min(1), evidence: words, reason }).strict());
 const TypoSchema = z.object({
   minLength: z.number().int().positive(),
@@ -98,17 +99,21 @@ export interface Lexicon {
   documentRefMarkers: readonly string[];
   /** Words that open the line naming a rule's source (出处：…). */
   sourceMarkers: readonly string[];
+  /** Words asking the same fact of each of two things (A和B分别…): answered like a comparison, one quote per side. */
+  eachMarkers: readonly string[];
   units: readonly UnitGroup[];
   askedFacts: ReadonlyMap<string, AskedFactKind>;
   /** Measure words after which a Chinese numeral is a quantity (三年 → 3年). */
   measureWords: readonly string[];
+  /** How documents write a figure asked in a measure word (几本 → 册); empty: any measure will do. Unlisted: the same word. */
+  writtenMeasures: ReadonlyMap<string, readonly string[]>;
   pipeline: PipelineParameters;
 }
 
 /** The raw contents of the lexicon files, by file name. */
 export type LexiconSources = Record<string, string>;
 
-export const LEXICON_FILES = ['synonyms.yaml', 'question-words.yaml', 'function-words.yaml', 'units.yaml', 'asked-facts.yaml', 'measure-words.yaml', 'pipeline.yaml'] as const;
+export const LEXICON_FILES = ['synonyms.yaml', 'question-words.yaml', 'function-words.yaml', 'units.yaml', 'asked-facts.yaml', 'measure-words.yaml', 'written-measures.yaml', 'pipeline.yaml'] as const;
 
 function parseFile<T>(sources: LexiconSources, name: string, schema: z.ZodType<T>): T {
   const text = sources[name];
@@ -160,9 +165,11 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     placeSuffixes: fn.placeSuffixes.flatMap((g) => g.words),
     documentRefMarkers: fn.documentRefMarkers.flatMap((g) => g.words).sort((a, b) => b.length - a.length),
     sourceMarkers: fn.sourceMarkers.flatMap((g) => g.words),
+    eachMarkers: fn.eachMarkers.flatMap((g) => g.words),
     units,
     askedFacts,
     measureWords: parseFile(sources, 'measure-words.yaml', WordGroups).flatMap((g) => g.words),
+    writtenMeasures: new Map(parseFile(sources, 'written-measures.yaml', WrittenMeasuresFile).flatMap((g) => g.asked.map((a) => [a, g.written] as const))),
     pipeline,
   };
 }

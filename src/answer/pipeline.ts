@@ -3,7 +3,7 @@ import type { StoredPassage } from '../index/store.js';
 import { TermStats } from '../index/termStats.js';
 import { decide, type Decision } from './answerability.js';
 import { quotedSectionPath } from './citation.js';
-import { candidateFeatures, conceptWeight, unknownKeyShare, type CandidateFeatures, type CandidateTexts, type ChannelRanks } from './features.js';
+import { candidateFeatures, conceptWeight, missingScope, unknownKeyShare, type CandidateFeatures, type CandidateTexts, type ChannelRanks } from './features.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
 import { planQuery, type Concept, type QueryPlan } from './plan.js';
 import { selectSentences } from './quote.js';
@@ -11,7 +11,7 @@ import { rerank, type Ranked } from './rank.js';
 import { fuse, recall, type RecallLists } from './recall.js';
 import { loadTuning, type Tuning } from './tuning.js';
 import { repairTypos, Vocabulary } from './typo.js';
-import type { Answer, Answerer, Citation, Quote, Suggestion } from './types.js';
+import type { Answer, Answerer, AskedFact, Citation, Quote, Suggestion } from './types.js';
 
 /** A fused candidate with everything the later steps read. */
 export interface PreparedCandidate {
@@ -140,8 +140,15 @@ export class AnswerPipeline implements Answerer {
       citations.push(citationOf(passage, text));
     }
     if (quotes.length === 0) return { ...base, status: 'not_found', quotes, citations, reason: { code: 'no_match' } };
-    const reason = decision.status === 'partial' ? { code: 'fact_missing' as const, asked: decision.asked } : { code: 'answered' as const };
+    const reason = decision.status === 'partial' ? { code: 'fact_missing' as const, asked: this.askedOf(decision.asked, plan, ranked[decision.chosen]!) } : { code: 'answered' as const };
     return { ...base, status: decision.status, quotes, citations, reason, suggestions: [] };
+  }
+
+  /** For a passage about another place, the names it lacks (not every name the question has). */
+  private askedOf(asked: AskedFact, plan: QueryPlan, chosen: PreparedCandidate): AskedFact {
+    if (asked.kind !== 'scope') return asked;
+    const missing = missingScope(plan, chosen.texts);
+    return missing.length > 0 ? { kind: 'scope', label: missing.join('、') } : asked;
   }
 
   /**

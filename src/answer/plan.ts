@@ -182,22 +182,28 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     plain,
     expanded,
     concepts,
-    asked: { kind: stripped.asks, units, measure: askedMeasure(lowered, lexicon) },
+    // 哪几所 asks for names, 几点 for a time: only a figure question has a measure its answer must come in.
+    asked: { kind: stripped.asks, units, measure: stripped.asks === 'figure' ? askedMeasure(lowered, lexicon) : null },
     numbers: [...new Set(normal.match(/\d+(?:\.\d+)?/gu) ?? [])],
     years: [...new Set([...normal.matchAll(/(?<!\d)((?:19|20)\d{2})\s*年/gu)].map((m) => m[1]!))],
     documentRef,
-    comparison: stripped.asks === 'comparison' ? comparisonSides(normal, concepts, lexicon) : null,
+    comparison: stripped.asks === 'comparison' || lexicon.eachMarkers.some((m) => normal.includes(m)) ? comparisonSides(normal, concepts, lexicon) : null,
   };
 }
 
-/** The key concepts before and after the first connector (和, 与, 比 …) that has key concepts on both sides. */
+/**
+ * The two things compared: as many key concepts just before the first
+ * connector (和, 与, 比 …) as just after it. The rest is the shared topic
+ * (拜城县和轮台县的目标: the sides are the counties, 目标 belongs to both).
+ */
 function comparisonSides(normal: string, concepts: readonly Concept[], lexicon: Lexicon): [number[], number[]] | null {
   const keys = concepts.map((c, i) => ({ c, i })).filter(({ c }) => c.key && c.at >= 0);
   for (const connector of lexicon.connectors) {
     for (let at = normal.indexOf(connector); at >= 0; at = normal.indexOf(connector, at + 1)) {
       const left = keys.filter(({ c }) => c.at + c.forms[0]!.length <= at).map(({ i }) => i);
       const right = keys.filter(({ c }) => c.at >= at + connector.length).map(({ i }) => i);
-      if (left.length > 0 && right.length > 0) return [left, right];
+      const n = Math.min(left.length, right.length);
+      if (n > 0) return [left.slice(left.length - n), right.slice(0, n)];
     }
   }
   return null;

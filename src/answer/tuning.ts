@@ -22,6 +22,7 @@ export const ANSWER_FEATURES = [
   'factStated',
   'unitStated',
   'measureStated',
+  'keyInSentence',
   'topScore',
   'margin',
   'agreement',

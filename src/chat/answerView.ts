@@ -129,5 +129,6 @@ export function topicsOf(suggestions: readonly Suggestion[]): string[] {
 function askedText(asked: AskedFact): string {
   if (asked.kind === 'unit') return ANSWER.askedUnit(asked.label);
   if (asked.kind === 'years') return ANSWER.askedYear(asked.label);
+  if (asked.kind === 'scope') return ANSWER.askedScope(asked.label);
   return asked.label;
 }

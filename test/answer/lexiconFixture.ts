@@ -25,6 +25,9 @@ export function testLexicon(): Lexicon {
 - words: [多少, 几]
   asks: figure
   reason: 问数量
+- words: [哪几所]
+  asks: null
+  reason: 问名称
 - words: [什么, 哪些]
   asks: null
   reason: 泛问
@@ -54,6 +57,9 @@ documentRefMarkers:
 sourceMarkers:
   - words: [出处]
     reason: 出处行
+eachMarkers:
+  - words: [分别]
+    reason: 分别问两方
 `,
     'units.yaml': `
 - label: 生均
@@ -78,8 +84,16 @@ sourceMarkers:
   reason: 比较
 `,
     'measure-words.yaml': `
-- words: [年, 个, 名, 间]
+- words: [年, 个, 名, 间, 所]
   reason: 量词
+`,
+    'written-measures.yaml': `
+- asked: [个]
+  written: []
+  reason: 通用量词
+- asked: [名, 人]
+  written: [人, 名]
+  reason: 数人
 `,
     'pipeline.yaml': `
 perChannel: 30

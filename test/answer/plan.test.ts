@@ -51,6 +51,19 @@ describe('planQuery', () => {
     expect(right.map((i) => p.concepts[i]!.forms[0])).toContain('优质均衡');
   });
 
+  it('asks each of two things the same fact with 分别, the shared topic on neither side', () => {
+    const p = planQuery('拜城县和轮台县的入学率分别是多少', { lexicon });
+    expect(p.asked.kind).toBe('figure');
+    const [left, right] = p.comparison!;
+    expect(left.map((i) => p.concepts[i]!.forms[0])).toEqual(['拜城县']);
+    expect(right.map((i) => p.concepts[i]!.forms[0])).toEqual(['轮台县']);
+  });
+
+  it('哪几所 asks for names, so no measure is required of the answer', () => {
+    expect(planQuery('县里新建了几所学校', { lexicon }).asked.measure).toBe('所');
+    expect(planQuery('县里新建了哪几所学校', { lexicon }).asked).toMatchObject({ kind: null, measure: null });
+  });
+
   it('a quoted phrase is one key concept per part', () => {
     expect(quotedPhrases('“片联校、教师走教”怎么考核')).toEqual(['片联校、教师走教']);
     const p = plan('“片联校、教师走教”怎么考核');

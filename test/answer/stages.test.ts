@@ -66,6 +66,14 @@ describe('candidate features', () => {
     expect(candidateFeatures(plan, texts('优质均衡办法2017年发布'), noRanks, idf, lexicon).factStated).toBe(1);
   });
 
+  it('a figure asked in a measure word is stated only in a way documents write that measure; 几个 accepts any', () => {
+    const people = planQuery('学校有几名教师', { lexicon });
+    expect(candidateFeatures(people, texts('学校有教师30人'), noRanks, idf, lexicon).measureStated).toBe(1);
+    expect(candidateFeatures(people, texts('学校有教师和3间教室'), noRanks, idf, lexicon).measureStated).toBe(0);
+    const any = planQuery('学校有几个教室', { lexicon });
+    expect(candidateFeatures(any, texts('学校有3间教室'), noRanks, idf, lexicon).measureStated).toBe(1);
+  });
+
   it('topic words in the heading count; words only in the context count apart', () => {
     const plan = planQuery('音乐教室面积', { lexicon });
     const f = candidateFeatures(plan, texts('不小于96平方米', '音乐教室 面积'), noRanks, idf, lexicon);
@@ -122,6 +130,15 @@ describe('decide', () => {
     const { plan, ranked: r } = ranked('优质均衡办法哪一年发布', '优质均衡办法发布施行', '优质均衡办法2017年发布');
     const d = decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0.5), lexicon);
     expect(d).toMatchObject({ status: 'answered', chosen: 1 });
+  });
+
+  it('a passage stating the figure for another place is partial, naming the place asked', () => {
+    const plan = planQuery('库车市的学校要配几名校医', { lexicon });
+    const r = [{ id: 0, score: 1, features: candidateFeatures(plan, texts('轮台县的学校要配校医2名'), noRanks, idf, lexicon) }];
+    expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0), lexicon)).toMatchObject({
+      status: 'partial',
+      asked: { kind: 'scope', label: '库车市' },
+    });
   });
 
   it('refuses below the threshold, with no topic, and for a name the corpus never mentions', () => {

@@ -295,4 +295,8 @@ describe('the answer view: what is missing, in the user\'s words', () => {
     expect(answerReply(partialWith({ kind: 'unit', label: '生均、每月' })).text).toContain('没有写明您问的按生均、每月计的数字');
     expect(answerReply(partialWith({ kind: 'years', label: '2021' })).text).toContain('没有写明您问的2021年的情况');
   });
+
+  it('says the passage found speaks of another place than the one asked', () => {
+    expect(answerReply(partialWith({ kind: 'scope', label: '拜城县' })).text).toContain('没有写明您问的「拜城县」的情况（找到的段落讲的是别处）');
+  });
 });
