@@ -24,7 +24,7 @@ export interface DecisionInput {
 export type Decision =
   | { status: 'answered'; chosen: number; probability: number; features: AnswerFeatures }
   | { status: 'partial'; chosen: number; probability: number; features: AnswerFeatures; asked: AskedFact }
-  | { status: 'not_found'; reason: 'no_topic' | 'no_match'; probability: number; features: AnswerFeatures | null }
+  | { status: 'not_found'; reason: 'no_topic' | 'no_match' | 'off_topic'; probability: number; features: AnswerFeatures | null }
   | { status: 'not_found'; reason: 'scope_missing'; missing: string[]; probability: number; features: AnswerFeatures | null };
 
 const rankedHigh = (share: number) => (share >= 1 / 3 ? 1 : 0);
@@ -88,6 +88,9 @@ export function decide(input: DecisionInput, tuning: Tuning, lexicon: Lexicon): 
     return { status: 'not_found', reason: 'scope_missing', missing: [...input.unknownScope], probability: 0, features };
   }
   if (!features) return { status: 'not_found', reason: 'no_match', probability: 0, features };
+  // No passage near the top holds any topic word of the question (明天天气怎么样): outside what the documents cover.
+  const depthOnTopic = input.ranked.slice(0, lexicon.pipeline.answerDepth).some((r) => r.features.keyInText > 0);
+  if (!depthOnTopic || input.unknownKeyShare >= 1) return { status: 'not_found', reason: 'off_topic', probability: 0, features };
   const probability = answerProbability(features, tuning.answerability);
   if (probability < tuning.answerability.threshold) return { status: 'not_found', reason: 'no_match', probability, features };
   const depth = Math.min(input.ranked.length, lexicon.pipeline.answerDepth);

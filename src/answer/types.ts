@@ -43,6 +43,8 @@ export type AnswerReason =
   | { code: 'answered' }
   /** The question has no topic word to search for (有什么要求？). */
   | { code: 'no_topic' }
+  /** No passage speaks of anything the question names: outside what the documents cover. */
+  | { code: 'off_topic' }
   /** No passage clears the answerability bar. */
   | { code: 'no_match' }
   /** The question names a place, school or document no passage speaks of. */

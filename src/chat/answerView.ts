@@ -2,11 +2,13 @@ import { sectionWithinDocument } from '../answer/citation.js';
 import type { Answer, AskedFact, Citation, DocumentKind, Quote, Suggestion } from '../answer/types.js';
 import { block, line, richText, type Block, type Line } from '../present/blocks.js';
 import { citationLine, sectionOf, truncate } from '../present/citation.js';
-import { ANSWER, EXAMPLE_TOPICS, MAX_BUTTON_CHARS } from './texts.js';
+import { ANSWER, EXAMPLE_QUESTIONS, EXAMPLE_TOPICS, MAX_BUTTON_CHARS } from './texts.js';
 import type { Button, Reply } from './types.js';
 
 /** The action of a 查看原文 / 看看 button: the engine shows the passage in full. */
 export const SHOW = 'show:';
+/** The action of an example-question button: the engine asks EXAMPLE_QUESTIONS[n]. */
+export const ASK = 'ask:';
 
 /**
  * An Answer as the user reads it, for every adapter: the blocks (lead, quotes,
@@ -29,6 +31,8 @@ export function answerBlocks(answer: Answer): Block[] {
 /** 查看原文 [n] for each citation on one row, then 看看：section for each suggestion not already cited, one per row. */
 export function answerButtons(answer: Answer): Button[][] {
   const rows: Button[][] = [];
+  // Sections of documents about something else would only mislead: offer questions the documents do answer.
+  if (answer.reason.code === 'off_topic') return EXAMPLE_QUESTIONS.map((q, i) => [{ label: truncate(q, MAX_BUTTON_CHARS), action: `${ASK}${i}` }]);
   if (answer.status !== 'not_found' && answer.citations.length > 0) {
     rows.push(answer.citations.map((c, i) => ({ label: ANSWER.viewButton(i + 1), action: `${SHOW}${c.passageId}` })));
   }
@@ -91,6 +95,8 @@ function suggestionsBlock(suggestions: readonly Suggestion[]): Block[] {
 function notFoundBlocks(answer: Answer): Block[] {
   const r = answer.reason;
   switch (r.code) {
+    case 'off_topic':
+      return [block(line('text', ANSWER.offTopic), ...EXAMPLE_QUESTIONS.map((q) => line('suggestion', `· ${q}`)))];
     case 'no_topic':
       return [block(line('text', ANSWER.noTopic(topicsOf(answer.suggestions))), line('text', ANSWER.noTopicHint))];
     case 'scope_missing':

@@ -22,9 +22,13 @@ export const HELP = [
   '· /checklist 对照优质均衡指标自查（学校自查或县域评估），进度自动保存',
   '· /report 查看自查报告，/reset 清除自查进度重新开始',
   '· /sources 查看已收录的文件',
+  '· /start 回到首页；有没做完的自查或学习时，可以从那里接着做',
   '· /help 显示本说明',
   '回答只引用文件原文；每段引文后的 [1][2] 对应下面列出的出处，点“查看原文”可看完整段落。',
 ].join('\n');
+
+/** The terminal chat's own command, added to /help there (Telegram has no /quit). */
+export const HELP_TERMINAL = '· /quit 退出对话（也可以输入“退出”或 /exit），进度都已保存';
 
 export const EMPTY_QUESTION = '请输入您的问题，例如：“初中生均体育运动场馆面积要达到多少？”';
 export const MAX_QUESTION_CHARS = 300;
@@ -63,6 +67,8 @@ export const ANSWER = {
   askedScope: (names: string) => `「${names}」的情况（找到的段落讲的是别处）`,
   /** not_found with the asked kind of fact missing everywhere. */
   factMissing: (asked: string) => `文件里没有写明您问的${asked}。可以换个说法再问，或确认相关文件已经放进语料库。`,
+  /** not_found, off_topic: nothing in the documents speaks of what was asked (明天天气怎么样). */
+  offTopic: '收录的文件讲的是义务教育均衡发展（办学条件、教师配备、经费、督导评估等），没有涉及您问的内容。可以这样问：',
   /** not_found, no_topic: the question names nothing to look for (有什么要求？). */
   noTopic: (topics: readonly string[]) => `您想问哪方面的要求？比如${topics.map((t) => `「${t}」`).join('、')}。`,
   noTopicHint: `把要问的内容写进问题里再问一次，例如：“${EXAMPLE_QUESTIONS[1]}”`,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { ChatEngine } from '../chat/engine.js';
-import { NO_SUCH_CHOICE } from '../chat/texts.js';
+import { HELP_TERMINAL, NO_SUCH_CHOICE } from '../chat/texts.js';
 import type { Button, ChatInput, Reply } from '../chat/types.js';
 import { JunhengError } from '../errors.js';
 
@@ -73,7 +73,8 @@ export async function runTerminalChat(
       : file
         ? { kind: 'file', fileName: path.basename(file), bytes: fs.readFileSync(file) }
         : { kind: 'text', text: line };
-    show(await handleSafely(engine, msg, onError));
+    const replies = await handleSafely(engine, msg, onError);
+    show(line === '/help' ? [...replies, { text: HELP_TERMINAL }] : replies);
     rl.prompt();
   }
   rl.close();

@@ -1,5 +1,6 @@
 import type { Citation } from '../answer/types.js';
 import { sectionWithinDocument } from '../answer/citation.js';
+import { cutWords } from '../index/segment.js';
 
 /**
  * How a source is named to the user: 《文件》 · 章节 · 第N页. Used by the
@@ -17,12 +18,22 @@ const CLOSERS = '》）)】」』”’]〕';
  * `text` cut to at most `max` characters (code points: a surrogate pair is
  * never split), ending in … ; a bracket left open by the cut is closed after
  * the …, and a cut that would end on an opening bracket or a separator
- * (› · 、，) drops it.
+ * (› · 、，) drops it. The cut falls between words where one fits.
  */
 export function truncate(text: string, max: number): string {
   const chars = [...text];
   if (chars.length <= max) return text;
+  // Prefer a cut between words (看看：优质均衡… not 看看：优质均…); any code point when no word boundary fits.
+  const boundaries = new Set<number>();
+  let at = 0;
+  for (const w of cutWords(text)) boundaries.add((at += [...w].length));
+  const atWord = (k: number) => boundaries.has(k) || /[\s›·、，,：:]/u.test(chars[k] ?? '');
+  return cutAt(chars, max, atWord) ?? cutAt(chars, max, () => true) ?? chars.slice(0, max).join('');
+}
+
+function cutAt(chars: readonly string[], max: number, allowed: (k: number) => boolean): string | null {
   for (let k = max - 1; k > 0; k--) {
+    if (!allowed(k)) continue;
     const cut = chars.slice(0, k);
     while (cut.length > 0 && (OPENERS.includes(cut.at(-1)!) || /[\s›·、，,：:]/u.test(cut.at(-1)!))) cut.pop();
     const open: string[] = [];
@@ -33,7 +44,7 @@ export function truncate(text: string, max: number): string {
     }
     if (cut.length > 0 && cut.length + 1 + open.length <= max) return `${cut.join('')}…${open.reverse().join('')}`;
   }
-  return chars.slice(0, max).join('');
+  return null;
 }
 
 /** The deepest levels of a section path that fit, joined by › . */

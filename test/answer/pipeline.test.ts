@@ -69,6 +69,12 @@ describe('the answering pipeline over a real index', () => {
     expect(a).toMatchObject({ status: 'not_found', reason: { code: 'no_topic' }, quotes: [], citations: [] });
   });
 
+  it('a question about something no document speaks of is off topic, not answered with a stray passage', async () => {
+    for (const q of ['明天天气怎么样', '手机流量套餐怎么办理']) {
+      expect(await pipeline.answer(q), q).toMatchObject({ status: 'not_found', reason: { code: 'off_topic' }, quotes: [] });
+    }
+  });
+
   it('a per-student question answered only by totals is partial, naming the missing unit', async () => {
     const a = await pipeline.answer('该县教师培训经费生均每月是多少？');
     expect(a.status).not.toBe('answered');

@@ -142,8 +142,8 @@ describe('decide', () => {
   });
 
   it('refuses below the threshold, with no topic, and for a name the corpus never mentions', () => {
-    const { plan, ranked: r } = ranked('音乐教室面积是多少', '体育场地');
-    expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0.5), lexicon)).toMatchObject({ status: 'not_found', reason: 'no_match' });
+    const { plan, ranked: r } = ranked('体育场馆面积是多少', '校舍面积充足');
+    expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0.9), lexicon)).toMatchObject({ status: 'not_found', reason: 'no_match' });
     const empty = ranked('有什么要求', '音乐教室面积不小于96平方米');
     expect(decide({ ...empty, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0), lexicon)).toMatchObject({ status: 'not_found', reason: 'no_topic' });
     expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: ['某某县'] }, tuningWith(0), lexicon)).toMatchObject({
@@ -151,6 +151,11 @@ describe('decide', () => {
       reason: 'scope_missing',
       missing: ['某某县'],
     });
+  });
+
+  it('is off topic when no passage near the top holds any topic word of the question', () => {
+    const { plan, ranked: r } = ranked('明天天气怎么样', '音乐教室面积不小于96平方米', '体育场地');
+    expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0), lexicon)).toMatchObject({ status: 'not_found', reason: 'off_topic' });
   });
 
   it('the probability is a logistic of the standardised features', () => {

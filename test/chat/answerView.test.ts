@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Answer, Citation, Suggestion } from '../../src/answer/types.js';
 import { answerReply, topicsOf } from '../../src/chat/answerView.js';
-import { ANSWER, EXAMPLE_TOPICS, MAX_BUTTON_CHARS } from '../../src/chat/texts.js';
+import { ANSWER, EXAMPLE_QUESTIONS, EXAMPLE_TOPICS, MAX_BUTTON_CHARS } from '../../src/chat/texts.js';
 import { plainText } from '../../src/present/blocks.js';
 import { MAX_MESSAGE, replyHtml, replyMessages } from '../../src/telegram/format.js';
 
@@ -278,6 +278,18 @@ describe('the answer view in Telegram', () => {
     expect(flat(messages.map(unescape).join(''))).toBe(flat(reply.text));
     // The quote longer than a message is cut at a sentence end.
     expect(messages.filter((m) => !m.endsWith('”[1]') && !m.endsWith('”[2]') && !m.endsWith('”[3]')).slice(0, -1).every((m) => m.endsWith('。'))).toBe(true);
+  });
+});
+
+describe('the answer view: off topic', () => {
+  const offTopic: Answer = { question: '明天天气怎么样', status: 'not_found', quotes: [], citations: [], reason: { code: 'off_topic' }, suggestions: [] };
+
+  it('says what the documents cover and offers the example questions, not unrelated sections', () => {
+    const reply = answerReply(offTopic);
+    expect(reply.text).toContain('没有涉及您问的内容');
+    for (const q of EXAMPLE_QUESTIONS) expect(reply.text).toContain(q);
+    expect(reply.buttons!.flat().map((b) => b.action)).toEqual(EXAMPLE_QUESTIONS.map((_, i) => `ask:${i}`));
+    expect(reply.buttons!.every((row) => row.length > 0)).toBe(true);
   });
 });
 

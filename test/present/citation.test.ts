@@ -46,6 +46,11 @@ describe('truncate', () => {
     }
   });
 
+  it('cuts between words, not inside one', () => {
+    expect(truncate('看看：六、基本均衡的评估内容 › （一）评估的四个方面', 14)).toBe('看看：六、基本均衡的评估…');
+    expect(truncate('看看：优质均衡督导评估办法', 9)).toBe('看看：优质均衡…');
+  });
+
   it('closes a bracket the cut leaves open, and does not end on an opening bracket or a separator', () => {
     expect(truncate('看看：《县域义务教育均衡发展国家督导评估标准整理稿》', 12)).toBe('看看：《县域义务教育…》');
     expect(truncate('看看：一、概况（关于加强教师队伍建设的意见）', 14)).toBe('看看：一、概况（关于加强…）');
