@@ -2,6 +2,7 @@ import path from 'node:path';
 import { assessCounty, countyReportText } from '../checklist/county.js';
 import { ChecklistDialogue, SCHOOL_CHECKLIST, type CountyAssessor } from '../checklist/dialogue.js';
 import { checklistById, loadChecklists } from '../checklist/load.js';
+import { loadPlausibleRanges } from '../checklist/plausible.js';
 import { reportWorkbook } from '../checklist/reportFile.js';
 import { ChecklistRunStore } from '../checklist/run.js';
 import { readSchoolTable } from '../checklist/spreadsheet.js';
@@ -59,7 +60,8 @@ export function createApp(config: Config, embedder: IdentifiedEmbeddings, log?: 
   if (!path.relative(config.indexDir, config.stateDb).startsWith('..')) {
     log?.warn({ stateDb: config.stateDb, indexDir: config.indexDir }, 'STATE_DB is inside INDEX_DIR: deleting the index would delete user state');
   }
-  const dialogue = new ChecklistDialogue(checklists, new ChecklistRunStore(db), countyAssessor(checklists));
+  const ranges = loadPlausibleRanges(config.checklistDir, checklists);
+  const dialogue = new ChecklistDialogue(checklists, new ChecklistRunStore(db), countyAssessor(checklists), ranges);
   const learn = new LearnDialogue(() => checklists, new TourStore(db));
   const notice = state.recovered ? stateNoticeText(state.recovered) : undefined;
   const engine = new ChatEngine(() => knowledge.get(), { dialogue, reportFile: (r) => reportWorkbook(r) }, learn, notice);

@@ -3,7 +3,7 @@ import { sourceLabel } from '../present/citation.js';
 import { answerReply, SHOW } from './answerView.js';
 import type { IndexedDocument, StoredPassage } from '../index/store.js';
 import * as T from './texts.js';
-import { CL, type ChecklistDialogue } from '../checklist/dialogue.js';
+import { ChecklistDialogue, CL } from '../checklist/dialogue.js';
 import { LEARN, type Asked, type LearnDialogue } from '../learn/dialogue.js';
 import type { ChecklistReport } from '../checklist/report.js';
 import { ChatInputSchema, type ChatInput, type Reply, type ReplyDocument } from './types.js';
@@ -162,6 +162,8 @@ export class ChatEngine {
               ...(this.learn ? [[{ label: '了解评估（新手入门）', action: LEARN.start }]] : []),
             ],
           },
+          // Whatever the user left unfinished is offered here, not only on its own command.
+          ...[dialogue?.offer(userId), this.learn?.offer(userId)].filter((r): r is Reply => !!r),
         ];
       case '/help':
         return [{ text: T.HELP }];
@@ -176,8 +178,8 @@ export class ChatEngine {
     if (action === LEARN.checklist) return this.checklist ? this.checklist.dialogue.start(userId) : [{ text: T.UNKNOWN_COMMAND }];
     if (action.startsWith('learn:') && this.learn) return this.learn.onAction(userId, action, (h) => kb.section(h));
     if (action.startsWith('cl:') && this.checklist) {
-      if (action === CL.reportFile) {
-        const report = this.checklist.dialogue.finishedReport(userId);
+      if (action === CL.reportFile || action.startsWith(`${CL.reportFile}:`)) {
+        const report = this.checklist.dialogue.finishedReport(userId, ChecklistDialogue.reportFileId(action));
         if (!report) return this.checklist.dialogue.report(userId);
         return [{ text: '报告文件已生成。', document: await this.checklist.reportFile(report) }];
       }

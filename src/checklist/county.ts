@@ -5,9 +5,11 @@
  * `countyReportText`.
  */
 import { JunhengError } from '../errors.js';
+import { formatValue } from './format.js';
+import { citeRule } from './report.js';
 import { applyBalanceRule, applySchoolRule, indicatorValue, judge, weightedCV, type Judgement } from './rules.js';
 import { SCHOOL_COLUMNS, type RejectedRow, type SchoolTable, type TableWarning } from './spreadsheet.js';
-import { STAGE_NAMES, type Checklist, type NumericIndicator, type Stage } from './types.js';
+import { STAGE_NAMES, type Checklist, type Comparator, type NumericIndicator, type Stage } from './types.js';
 
 export type StageName = '小学' | '初中';
 const STAGES: readonly Stage[] = ['primary', 'junior'];
@@ -192,7 +194,7 @@ export function assessCounty(table: SchoolTable, checklist: Checklist): CountyAs
     }
     for (const id of result.failing) {
       reasons.push(
-        `${STAGE_NAMES[stage]}「${byId.get(id)?.name ?? id}」的校际差异系数 ${cv[id]!.toFixed(3)}，超过标准 ${cmpText(balanceRule.comparator)} ${limit.toFixed(2)}。`,
+        `${STAGE_NAMES[stage]}「${byId.get(id)?.name ?? id}」的校际差异系数 ${cvText(cv[id]!, balanceRule.comparator, limit, false)}，超过标准 ${cmpText(balanceRule.comparator)} ${formatValue(limit, { fixed: true })}。`,
       );
     }
     if (result.verdict === 'incomplete') {
@@ -282,21 +284,25 @@ function padStart(s: string, w: number): string {
 }
 
 /**
- * 2016.95 → "2017", 5.1351 → "5.14": whole numbers from 100 up, two decimals
- * below. `down` rounds toward zero instead, so that a failing 4.497 shows as
- * 4.49 rather than as the 4.50 it missed.
+ * A table cell by the shared rule (format.ts): 2016.95 → "2017", 5.1351 →
+ * "5.14" (whole numbers from 100 up so that seven columns fit a phone, two
+ * decimals below), rounded half up; a failing value that would round onto its
+ * threshold gets one more decimal (4.497 against ≥ 4.5 → "4.497").
  */
-export function displayValue(v: number, down = false): string {
-  const digits = Math.abs(v) >= 100 ? 0 : 2;
-  const scaled = v * 10 ** digits;
-  const r = down ? Math.floor(scaled + 1e-9) : Math.round(scaled);
-  return (r / 10 ** digits).toFixed(digits);
+export function displayValue(v: number, judged?: { threshold: number; comparator: Comparator; pass: boolean }): string {
+  return formatValue(v, { digits: Math.abs(v) >= 100 ? 0 : 2, fixed: true, ...(judged ? { judged } : {}) });
+}
+
+/** A 差异系数 with three decimals, never rounded across its limit. */
+function cvText(cv: number, comparator: Comparator, limit: number, pass: boolean): string {
+  return formatValue(cv, { digits: 3, fixed: true, judged: { threshold: limit, comparator, pass } });
 }
 
 const CELL = 5;
 
+/** Cells right-aligned in CELL columns; a wider one (a failing 4.497) keeps a space before it so that it never runs into its neighbour. */
 function valueRow(cells: { text: string; fail: boolean }[]): string {
-  return cells.map((c) => padStart(c.text, CELL) + (c.fail ? '*' : ' ')).join('').trimEnd();
+  return cells.map((c) => padStart(c.text, Math.max(CELL, width(c.text) + 1)) + (c.fail ? '*' : ' ')).join('').trimEnd();
 }
 
 /**
@@ -332,26 +338,27 @@ export function countyReportText(a: CountyAssessment, checklist: Checklist): str
             const v = s.indicators[i.id];
             const j = s.judgements[i.id];
             const fail = j?.pass !== true;
-            const down = fail && (i.comparator === '>=' || i.comparator === '>');
-            return { text: v === undefined ? '—' : displayValue(v, down), fail };
+            const judged = j ? { threshold: j.threshold, comparator: i.comparator, pass: j.pass } : undefined;
+            return { text: v === undefined ? '—' : displayValue(v, judged), fail };
           }),
         ),
       );
     }
-    out.push(`差异系数（按在校生数加权，标准 ${cmpText(balanceRule.comparator)} ${st.limit.toFixed(2)}）`);
+    out.push(`差异系数（按在校生数加权，标准 ${cmpText(balanceRule.comparator)} ${formatValue(st.limit, { fixed: true })}）`);
     const cvInds = balanceRule.indicatorIds.map((id) => indicators.find((i) => i.id === id)!);
     const items = cvInds.map((i) => {
       const v = st.cv[i.id];
       const ok = v !== null && v !== undefined && !st.failing.includes(i.id);
-      return `${shortLabel(i)} ${v === null || v === undefined ? '—' : v.toFixed(3)} ${ok ? '达标' : '未达标'}`;
+      return `${shortLabel(i)} ${v === null || v === undefined ? '—' : cvText(v, balanceRule.comparator, st.limit, ok)} ${ok ? '达标' : '未达标'}`;
     });
     for (let k = 0; k < items.length; k += 2) out.push(`  ${items.slice(k, k + 2).join('   ')}`);
     out.push(`${name}校际均衡：${st.verdict === 'met' ? '达标' : '未达标'}`);
   }
-  if (a.stages.length > 0) out.push('（* 表示该项未达到标准）');
+  if (a.stages.length > 0) out.push('（* 表示该项未达到标准。数值四舍五入；未达标的数若四舍五入后会等于标准，就多显示一位小数。）');
 
   out.push('');
-  out.push(`县域结论：${a.verdict === 'met' ? '达标' : '未达标'}`);
+  const cites = [...new Set([citeRule(schoolRule.source), citeRule(balanceRule.source)])].join('；');
+  out.push(`县域结论：${a.verdict === 'met' ? '达标' : '未达标'}（依据：${cites}）`);
   for (const r of a.reasons) out.push(`· ${r}`);
 
   if (a.rejectedRows.length > 0) {

@@ -43,6 +43,7 @@ const indicatorBase = {
   source: SourceRefSchema,
   unverified: z.boolean(),
   note: text.optional(),
+  veto: z.boolean().optional(),
 };
 
 export const NumericIndicatorSchema = z.strictObject({

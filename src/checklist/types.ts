@@ -49,6 +49,8 @@ interface IndicatorBase {
   unverified: boolean;
   /** Why it is unverified, or how local practice reads it. */
   note?: string;
+  /** A 一票否决 item: failing it fails the county whatever else is met (the tour lists these). */
+  veto?: boolean;
 }
 
 export interface NumericIndicator extends IndicatorBase {

@@ -33,6 +33,7 @@ export const LEARN = {
   example: 'learn:example',
   ask: 'learn:ask',
   resume: 'learn:resume',
+  restart: 'learn:restart',
   checklist: 'learn:checklist',
   answer: (q: number, choice: number) => `learn:quiz:${q}:${choice}`,
 } as const;
@@ -65,7 +66,25 @@ export class LearnDialogue {
     return { checklists: this.checklists(), section };
   }
 
+  /** /learn (and 了解评估 on /start): an unfinished tour is offered to continue; starting over is the user's choice. */
   start(userId: string, section: SectionLookup): Reply[] {
+    const offer = this.offer(userId);
+    return offer ? [offer] : this.restart(userId, section);
+  }
+
+  /** The offer to continue an unfinished tour or quiz, or null when there is none. */
+  offer(userId: string): Reply | null {
+    const run = this.store.get(userId);
+    if (!run || run.mode === 'done') return null;
+    const total = this.quiz().length;
+    const where = run.mode === 'quiz' && total > 0 ? `（测验第 ${Math.min(run.quiz + 1, total)}/${total} 题）` : `（第 ${run.step + 1}/${TOUR.length} 步）`;
+    return {
+      text: `您有一份未完成的了解评估${where}。接着学，还是从头开始？`,
+      buttons: [[{ label: `继续上次${where}`, action: LEARN.resume }, { label: '重新开始', action: LEARN.restart }]],
+    };
+  }
+
+  private restart(userId: string, section: SectionLookup): Reply[] {
     const ctx = this.ctx(section);
     const run: TourRun = { version: 1, step: 0, mode: 'tour', quiz: 0, score: 0 };
     this.store.save(userId, run);
@@ -75,9 +94,10 @@ export class LearnDialogue {
   /** Handles a learn:* action; `learn:checklist` is the engine's (it starts the checklist). */
   onAction(userId: string, action: string, section: SectionLookup): Reply[] {
     if (action === LEARN.start) return this.start(userId, section);
+    if (action === LEARN.restart) return this.restart(userId, section);
     const ctx = this.ctx(section);
     const run = this.store.get(userId);
-    if (!run) return this.start(userId, section);
+    if (!run) return this.restart(userId, section);
     if (action === LEARN.next) {
       if (run.step + 1 < TOUR.length) {
         run.step++;
@@ -110,13 +130,17 @@ export class LearnDialogue {
     return [this.stepReply(run, ctx)];
   }
 
-  /** A question typed after 我有问题: answered by the normal answerer, then the tour waits. */
+  /**
+   * A question typed after 我有问题: answered by the normal answerer with the
+   * step's topic words in front, so "85%是什么意思" on the indicators step is
+   * about that step's 85 %; asked bare when that finds nothing (the user may
+   * ask about something else). Then the tour waits.
+   */
   async onQuestion(userId: string, question: string, ask: AskFn): Promise<Reply[]> {
     const run = this.store.get(userId)!;
     const step = TOUR[run.step]!;
-    let answer = await ask(question);
-    // The step's topic helps a short question ("那县里呢？") find its passage.
-    if (answer.status === 'not_found') answer = await ask(`${step.topic} ${question}`);
+    let answer = await ask(`${step.topic} ${question}`);
+    if (answer.status === 'not_found') answer = await ask(question);
     run.mode = 'tour';
     this.store.save(userId, run);
     return [answer.reply, { text: '要继续学习吗？', buttons: [[{ label: `继续：${step.title}`, action: LEARN.resume }, { label: '我还有问题', action: LEARN.ask }]] }];

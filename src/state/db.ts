@@ -24,6 +24,18 @@ const MIGRATIONS = [
      attempts INTEGER NOT NULL DEFAULT 0,
      received_at TEXT NOT NULL
    )`,
+  // Finished checklist reports, kept when a new run starts (/report lists them).
+  // Runs already finished before this table existed are filed as the first reports.
+  `CREATE TABLE checklist_reports (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     user_id TEXT NOT NULL,
+     run TEXT NOT NULL,
+     finished_at TEXT NOT NULL
+   );
+   CREATE INDEX checklist_reports_by_user ON checklist_reports (user_id, id);
+   INSERT INTO checklist_reports (user_id, run, finished_at)
+     SELECT user_id, run, updated_at FROM checklist_runs
+     WHERE CASE WHEN json_valid(run) THEN json_extract(run, '$.step.kind') = 'done' AND json_extract(run, '$.answers') != '{}' ELSE 0 END`,
 ];
 
 /** The schema version `openStateDb` migrates to. */

@@ -33,15 +33,7 @@ export class UserDocuments<T> {
       if (isSqliteError(e)) return undefined;
       throw e;
     }
-    if (!row) return undefined;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(row.run);
-    } catch {
-      return undefined;
-    }
-    const parsed = this.schema.safeParse(raw);
-    return parsed.success ? parsed.data : undefined;
+    return row ? parseDocument(row.run, this.schema) : undefined;
   }
 
   save(userId: string, value: T): void {
@@ -53,6 +45,17 @@ export class UserDocuments<T> {
   }
 }
 
+function parseDocument<T>(text: string, schema: z.ZodType<T>): T | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}
+
 function write(what: string, run: () => unknown): void {
   try {
     stateWrite(() => void run());
@@ -61,4 +64,73 @@ function write(what: string, run: () => unknown): void {
     const damaged = isDamage(e);
     throw new StateDbError(damaged ? SAVE_DAMAGED : SAVE_FAILED, `state ${what} failed: ${(e as Error).message}`, damaged, { cause: e });
   }
+}
+
+/** One filed document of a user's history, with when it was filed (ISO time). */
+export interface Filed<T> {
+  id: number;
+  at: string;
+  value: T;
+}
+
+/**
+ * Documents a user accumulates (finished reports), newest first, in a table
+ * (id, user_id, run, finished_at). Like UserDocuments: validated when read,
+ * a row that no longer parses is left out, a database that cannot be read
+ * reads as empty, and a failed write is a StateDbError.
+ */
+export class UserHistory<T> {
+  private readonly insertStmt: Database.Statement;
+  private readonly listStmt: Database.Statement;
+  private readonly getStmt: Database.Statement;
+
+  constructor(private readonly db: Database.Database, table: 'checklist_reports', private readonly schema: z.ZodType<T>) {
+    this.insertStmt = db.prepare(`INSERT INTO ${table} (user_id, run, finished_at) VALUES (?, ?, ?)`);
+    this.listStmt = db.prepare(`SELECT id, run, finished_at FROM ${table} WHERE user_id = ? ORDER BY id DESC`);
+    this.getStmt = db.prepare(`SELECT id, run, finished_at FROM ${table} WHERE user_id = ? AND id = ?`);
+  }
+
+  /** Files `value`; `alongside` (another state write) commits in the same transaction, so neither is saved without the other. */
+  add(userId: string, value: T, alongside?: () => void): number {
+    let id = 0;
+    write('file', () =>
+      this.db.transaction(() => {
+        alongside?.();
+        id = Number(this.insertStmt.run(userId, JSON.stringify(value), new Date().toISOString()).lastInsertRowid);
+      })(),
+    );
+    return id;
+  }
+
+  /** The user's documents that still parse, newest first (a user files a few, so all are read). */
+  list(userId: string): Filed<T>[] {
+    return this.read(() => this.listStmt.all(userId) as Row[]);
+  }
+
+  get(userId: string, id: number): Filed<T> | undefined {
+    return this.read(() => {
+      const row = this.getStmt.get(userId, id) as Row | undefined;
+      return row ? [row] : [];
+    })[0];
+  }
+
+  private read(rows: () => Row[]): Filed<T>[] {
+    let found: Row[];
+    try {
+      found = rows();
+    } catch (e) {
+      if (isSqliteError(e)) return [];
+      throw e;
+    }
+    return found.flatMap((r) => {
+      const value = parseDocument(r.run, this.schema);
+      return value === undefined ? [] : [{ id: r.id, at: r.finished_at, value }];
+    });
+  }
+}
+
+interface Row {
+  id: number;
+  run: string;
+  finished_at: string;
 }

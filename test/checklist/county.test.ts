@@ -147,3 +147,45 @@ describe('countyReportText', () => {
     for (const l of tableLines) expect(l.length).toBeLessThanOrEqual(44);
   });
 });
+
+describe('countyReportText numbers and verdict', () => {
+  const base = { students: 1000, high_edu_teachers: 60, backbone_teachers: 20, pe_art_teachers: 12, room_area: 6000, sport_area: 11000, equip_value: 300, media_rooms: 30 };
+  const row = (line: number, name: string, stage: 'primary' | 'junior', over: Partial<typeof base>) => ({ line, name, stage, answers: { ...base, ...over }, warnings: [] });
+  const table = {
+    fileName: 'rounding.csv',
+    format: 'csv' as const,
+    columns: [],
+    rows: [
+      // 骨干 10 ÷ 2100 × 100 = 0.476…, fails ≥ 1.
+      row(2, '甲小学', 'primary', { students: 2100, high_edu_teachers: 126, pe_art_teachers: 25, room_area: 9500, sport_area: 16000, equip_value: 450, media_rooms: 50 }),
+      // 用房 4497 ÷ 1000 = 4.497, fails ≥ 4.5 and would round onto it.
+      row(3, '丙小学', 'primary', { room_area: 4497 }),
+      // 用房 4766 ÷ 1000 = 4.766, fails the 初中 ≥ 5.8.
+      row(4, '乙中学', 'junior', { room_area: 4766 }),
+    ],
+    rejected: [],
+    warnings: [],
+  };
+  const text = () => countyReportText(assessCounty({ ...table, rows: table.rows.map((r, i) => (i === 0 ? { ...r, answers: { ...r.answers, backbone_teachers: 10 } } : r)) }, checklist), checklist);
+  const valuesOf = (t: string, school: string) => t.split('\n')[t.split('\n').findIndex((l) => l.startsWith(school)) + 1]!;
+
+  it('rounds failing values half up like the self-check (0.476 → 0.48, 4.766 → 4.77), not down', () => {
+    const t = text();
+    expect(valuesOf(t, '甲小学')).toContain('0.48*');
+    expect(valuesOf(t, '甲小学')).not.toContain('0.47');
+    expect(valuesOf(t, '乙中学')).toContain('4.77*');
+    expect(valuesOf(t, '乙中学')).not.toContain('4.76');
+  });
+
+  it('shows a failing value that would round onto its threshold with one more decimal (4.497, not 4.50)', () => {
+    const t = text();
+    expect(valuesOf(t, '丙小学')).toContain('4.497*');
+    expect(valuesOf(t, '丙小学')).not.toMatch(/4\.50\*/u);
+    expect(t).toMatch(/未达标的数若四舍五入后会等于标准，就多显示一位小数/u);
+  });
+
+  it('cites the article the county verdict rests on, from the checklist data', () => {
+    const rule = checklist.schoolRule!.source;
+    expect(text()).toContain(`县域结论：未达标（依据：《${rule.document}》（${rule.number}）${rule.location}）`);
+  });
+});

@@ -131,8 +131,8 @@ describe('school self-check through the chat engine', () => {
     app.db.close();
     app = startEngine();
     const offer = await say('erin', '/checklist');
-    expect(all(offer)).toContain('您有一次没做完的自查（第 3/8 项）');
-    expect(labels(offer)).toEqual(['继续上次', '重新开始']);
+    expect(all(offer)).toContain('您有一份未完成的自查（第 3/8 项）');
+    expect(labels(offer)).toEqual(['继续上次（第 3/8 项）', '重新开始']);
     const resumed = await press('erin', CL.resume);
     expect(all(resumed)).toContain('（3/8）');
     expect(all(await say('erin', '35'))).toContain('（4/8）');

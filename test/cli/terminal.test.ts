@@ -31,6 +31,23 @@ afterAll(() => {
   for (const d of [work, corpus]) fs.rmSync(d, { recursive: true, force: true });
 });
 
+/** Runs a terminal session, typing each line after the prompt; a line may be computed from what is shown so far. */
+async function session(engine: App['engine'], lines: (string | ((shown: string) => string))[]): Promise<string> {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let shown = '';
+  output.on('data', (d: Buffer) => {
+    shown += d.toString();
+    if (shown.endsWith('问题> ')) {
+      const next = lines.shift();
+      if (next === undefined) input.end();
+      else input.write(`${typeof next === 'function' ? next(shown) : next}\n`);
+    }
+  });
+  await runTerminalChat(engine, input, output, path.join(work, 'reports'));
+  return shown;
+}
+
 describe('the terminal chat', () => {
   it('reports a failed save in Chinese and goes on answering', async () => {
     // Another process breaks the state file's table under the running chat.
@@ -57,6 +74,30 @@ describe('the terminal chat', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('after a restart, offers the unfinished checklist on the launch screen; its letter continues at the same question', async () => {
+    const config = loadConfig(
+      { CORPUS_DIR: corpus, CHECKLIST_DIR: path.join(repoRoot, 'corpus/checklists'), INDEX_DIR: path.join(work, 'index'), STATE_DB: path.join(work, 'resume/state.db') },
+      work,
+    );
+    const embedder = new LocalHashEmbeddings();
+    // The letter of a choice in the last reply (what was shown since the previous prompt).
+    const letterOf = (label: string) => (shown: string) => {
+      const body = shown.slice(0, -'问题> '.length);
+      return new RegExp(`〔([A-Z])〕${label}`, 'u').exec(body.slice(Math.max(0, body.lastIndexOf('问题> '))))![1]!;
+    };
+    const first = createApp(config, embedder);
+    await session(first.engine, ['/checklist', letterOf('学校自查'), letterOf('小学'), '2360', '/quit']);
+    first.close();
+
+    const second = createApp(config, embedder);
+    const shown = await session(second.engine, [letterOf('继续上次（第 2/8 项）'), '/quit']);
+    second.close();
+    const launch = shown.slice(0, shown.indexOf('问题> '));
+    expect(launch).toContain('您有一份未完成的自查（第 2/8 项）');
+    expect(launch).toMatch(/〔[A-Z]〕继续上次（第 2\/8 项）  〔[A-Z]〕重新开始/u);
+    expect(shown.slice(shown.indexOf('问题> '))).toContain('（2/8）请输入高于规定学历的专任教师数');
+  });
+
   it('handles every line of input piped in at once, none lost while the first reply is made', async () => {
     const input = new PassThrough();
     const output = new PassThrough();
@@ -67,5 +108,17 @@ describe('the terminal chat', () => {
     expect(shown).toContain('使用说明');
     expect(shown).toMatch(/已收录 \d+ 个文件/u);
     expect(shown).toContain('10.2平方米');
+  });
+
+  it('/help lists every command the terminal accepts, /quit included', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let shown = '';
+    output.on('data', (d: Buffer) => (shown += d.toString()));
+    input.end('/help\n/quit\n/sources\n');
+    await runTerminalChat(app.engine, input, output, path.join(work, 'reports'));
+    for (const command of ['/learn', '/checklist', '/report', '/reset', '/sources', '/start', '/help', '/quit']) expect(shown).toContain(command);
+    // /quit ends the chat: the line after it is never answered.
+    expect(shown).not.toMatch(/已收录 \d+ 个文件/u);
   });
 });

@@ -12,7 +12,7 @@ import { runIngest } from '../../src/ingest/pipeline.js';
 import { LocalHashEmbeddings } from '../../src/index/embedder.js';
 import { LEARN, LearnDialogue, TourStore, type Asked } from '../../src/learn/dialogue.js';
 import { buildQuiz } from '../../src/learn/quiz.js';
-import { CV_EXAMPLE, cvExample, TOUR } from '../../src/learn/tour.js';
+import { CV_EXAMPLE, cvExample, TOUR, vetoItems } from '../../src/learn/tour.js';
 import { openStateDb } from '../../src/state/db.js';
 import { repoRoot, tempDir, standardsCorpus } from '../ingest/pipelineFixture.js';
 
@@ -152,7 +152,7 @@ describe('the guided tour', () => {
     expect((await engine.handle('asker', { kind: 'action', action: resume.action }))[0]!.text).toContain('了解评估（2/7）县里怎么申报');
   });
 
-  it('asks again with the step’s topic when the answer is not_found, judged by its status, not its wording', async () => {
+  it('asks with the step’s topic first, and bare when that is not_found, judged by its status, not its wording', async () => {
     const db = openStateDb(path.join(work, 'ask-stub.db'));
     dbs.push(db);
     const learn = new LearnDialogue(() => realChecklists, new TourStore(db));
@@ -164,7 +164,7 @@ describe('the guided tour', () => {
       asked.push(q);
       return asked.length === 1 ? { reply: { text: '没有' }, status: 'not_found' } : { reply: { text: '有' }, status: 'answered' };
     });
-    expect(asked).toEqual(['那县里呢？', `${TOUR[0]!.topic} 那县里呢？`]);
+    expect(asked).toEqual([`${TOUR[0]!.topic} 那县里呢？`, '那县里呢？']);
     expect(replies[0]!.text).toBe('有');
     expect(buttons(replies).map((b) => b.action)).toContain(LEARN.resume);
 
@@ -174,7 +174,7 @@ describe('the guided tour', () => {
       again.push(q);
       return { reply: { text: '文件里没有找到（这只是措辞）' }, status: 'answered' };
     });
-    expect(again).toEqual(['那县里呢？']);
+    expect(again).toEqual([`${TOUR[0]!.topic} 那县里呢？`]);
   });
 
   it('keeps the step across a restart', async () => {
@@ -183,5 +183,132 @@ describe('the guided tour', () => {
     await engineWith(realChecklists).handle('restarter', { kind: 'action', action: LEARN.next });
     const [again] = await engineWith(realChecklists).handle('restarter', { kind: 'action', action: LEARN.resume });
     expect(again!.text).toContain('了解评估（3/7）');
+  });
+});
+
+/** A tour page as the user sees it at step `id` (after pressing 下一步 from /learn). */
+async function stepPage(engine: ChatEngine, user: string, id: string): Promise<Reply[]> {
+  let replies = await engine.handle(user, { kind: 'text', text: '/learn' });
+  for (let i = 0; i < TOUR.findIndex((s) => s.id === id); i++) replies = await engine.handle(user, { kind: 'action', action: LEARN.next });
+  return replies;
+}
+
+/** A copy of the checklists with one YAML file changed. */
+function changedChecklists(name: string, file: string, change: (data: Record<string, unknown>) => void): Checklist[] {
+  const copy = path.join(work, name);
+  fs.cpSync(path.join(repoRoot, 'corpus/checklists'), copy, { recursive: true });
+  const target = path.join(copy, file);
+  const data = parse(fs.readFileSync(target, 'utf8')) as Record<string, unknown>;
+  change(data);
+  fs.writeFileSync(target, stringify(data));
+  return loadChecklists(copy);
+}
+
+describe('the tour reads right', () => {
+  it('offers to continue an unfinished tour on /learn and on the 了解评估 button after a restart; 重新开始 is a choice', async () => {
+    const before = engineWith(realChecklists);
+    await before.handle('comeback', { kind: 'text', text: '/learn' });
+    await before.handle('comeback', { kind: 'action', action: LEARN.next });
+    await before.handle('comeback', { kind: 'action', action: LEARN.next });
+
+    const after = engineWith(realChecklists);
+    for (const input of [{ kind: 'text', text: '/learn' }, { kind: 'action', action: LEARN.start }] as const) {
+      const offer = await after.handle('comeback', input);
+      expect(offer[0]!.text).toContain('您有一份未完成的了解评估（第 3/7 步）');
+      expect(buttons(offer).map((b) => b.label)).toEqual(['继续上次（第 3/7 步）', '重新开始']);
+    }
+    const [resumed] = await after.handle('comeback', { kind: 'action', action: LEARN.resume });
+    expect(resumed!.text).toContain('了解评估（3/7）');
+    const [fresh] = await after.handle('comeback', { kind: 'action', action: LEARN.restart });
+    expect(fresh!.text).toContain('了解评估（1/7）');
+  });
+
+  it('offers to continue the quiz where it was left', async () => {
+    const engine = engineWith(realChecklists);
+    await stepPage(engine, 'quizzer', TOUR.at(-1)!.id);
+    const [, first] = await engine.handle('quizzer', { kind: 'action', action: LEARN.next });
+    await engine.handle('quizzer', { kind: 'action', action: buttons([first!])[0]!.action });
+    const offer = await engineWith(realChecklists).handle('quizzer', { kind: 'text', text: '/learn' });
+    expect(offer[0]!.text).toMatch(/未完成的了解评估（测验第 2\/\d 题）/u);
+    const [question] = await engineWith(realChecklists).handle('quizzer', { kind: 'action', action: LEARN.resume });
+    expect(question!.text).toMatch(/^测验（2\/\d）/u);
+  });
+
+  it('step 1 says how 基本均衡 and 优质均衡 differ, from the checklist rules (a changed rule changes it)', async () => {
+    const [page] = await stepPage(engineWith(realChecklists), 'levels', 'two-levels');
+    const jiben = realChecklists.find((c) => c.id === 'jiben-2012')!.balanceRule!;
+    const resource = realChecklists.find((c) => c.id === 'youzhi-2017-resource')!;
+    expect(page!.text).toContain('两者的区别');
+    expect(page!.text).toContain(`${jiben.indicatorIds.length} 项指标各算差异系数，再取平均（综合差异系数），小学 < ${jiben.limits.primary}，初中 < ${jiben.limits.junior}`);
+    expect(page!.text).toContain(`${resource.schoolRule!.indicatorIds.length} 项资源配置指标逐校判定，至少 ${resource.schoolRule!.minMet} 项达标`);
+    expect(page!.text).toContain(`小学 ≤ ${resource.balanceRule!.limits.primary}，初中 ≤ ${resource.balanceRule!.limits.junior}`);
+
+    const changed = changedChecklists('levels-copy', 'jiben-2012.yaml', (d) => {
+      (d.balanceRule as { limits: Record<string, number> }).limits.primary = 0.6;
+    });
+    const [again] = await stepPage(engineWith(changed), 'levels-2', 'two-levels');
+    expect(again!.text).toContain('小学 < 0.6，');
+  });
+
+  it('step 5 quotes the whole formula: X̄ and S said, ending with CV = S / X̄', async () => {
+    const [page] = await stepPage(engineWith(realChecklists), 'formula', 'cv');
+    expect(page!.text).toMatch(/全县平均值X̄ = [^”]*加权标准差S = [^”]*差异系数CV = S \/ X̄。”\[1\]/u);
+  });
+
+  it('offers 举个例子 on every step that has an example (steps 1, 4, 5, 6, 7, as the README says)', async () => {
+    expect(TOUR.filter((s) => s.example).map((s) => s.id)).toEqual(['two-levels', 'school-rule', 'cv', 'veto', 'prepare']);
+    const engine = engineWith(realChecklists);
+    let replies = await engine.handle('examples', { kind: 'text', text: '/learn' });
+    for (const step of TOUR) {
+      const example = buttons(replies).find((b) => b.action === LEARN.example);
+      expect(example !== undefined, step.id).toBe(step.example !== undefined);
+      if (example) {
+        const [shown] = await engine.handle('examples', { kind: 'action', action: LEARN.example });
+        expect(shown!.text, step.id).toMatch(/^举个例子|^用资料里的算例/u);
+        expect(shown!.text).not.toContain('没有加载');
+      }
+      replies = await engine.handle('examples', { kind: 'action', action: LEARN.next });
+    }
+  });
+
+  it('step 1’s example judges the worked 算例 schools by both rules with the checklist code', async () => {
+    const engine = engineWith(realChecklists);
+    await stepPage(engine, 'example-1', 'two-levels');
+    const [example] = await engine.handle('example-1', { kind: 'action', action: LEARN.example });
+    expect(example!.text).toContain(`差异系数 ${cvExample().cv.toFixed(4)} ≤ 0.5`);
+    // 乙校 1500 and 丙校 1200 are under 2000 × 85 % = 1700, as the 算例 passage says.
+    expect(example!.text).toContain('乙校 1500、丙校 1200 元/生低于底线');
+    expect(example!.text).not.toContain('甲校 2500');
+  });
+
+  it('我有问题 on the indicators step answers “85%是什么意思” about that step’s 85 % rule, not 社会认可度', async () => {
+    const engine = engineWith(realChecklists);
+    await stepPage(engine, 'eighty-five', 'school-rule');
+    await engine.handle('eighty-five', { kind: 'action', action: LEARN.ask });
+    const [answer] = await engine.handle('eighty-five', { kind: 'text', text: '85%是什么意思' });
+    expect(answer!.text).toContain('至少6项达标');
+    expect(answer!.text).not.toContain('社会认可度');
+  });
+
+  it('step 6 lists exactly the 一票否决 items the county checklist marks, 社会认可度 included (a changed mark changes it)', async () => {
+    const [page] = await stepPage(engineWith(realChecklists), 'veto', 'veto');
+    const listed = page!.text.split('自查清单里的一票否决项：\n')[1]!.split('\n').filter((l) => l.startsWith('· ')).map((l) => l.slice(2).replace(/（未核实）$/u, ''));
+    const marked = vetoItems(realChecklists).map((i) => i.name);
+    expect(listed).toEqual(marked);
+    expect(marked).toContain('社会认可度');
+    expect(marked).toContain('没有设重点班');
+
+    const changed = changedChecklists('veto-copy', 'youzhi-2017-county.yaml', (d) => {
+      const items = d.indicators as { id: string; veto?: boolean }[];
+      delete items.find((i) => i.id === 'rec01_recognition')!.veto;
+    });
+    const [again] = await stepPage(engineWith(changed), 'veto-2', 'veto');
+    expect(again!.text.split('自查清单里的一票否决项：')[1]).not.toContain('社会认可度');
+  });
+
+  it('step 7 speaks of the county’s table of all its schools (全县), not 全校', async () => {
+    const [page] = await stepPage(engineWith(realChecklists), 'prepare', 'prepare');
+    expect(page!.text).toContain('全县学校数据表');
+    expect(page!.text).not.toContain('全校数据表');
   });
 });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ChecklistRunStore, newRun, type ChecklistRun } from '../../src/checklist/run.js';
 import { loadConfig } from '../../src/config.js';
 import { listBackups } from '../../src/state/backup.js';
 import { localTime, openStateDb, openUserState, stateNoticeText, type StateLog } from '../../src/state/db.js';
@@ -236,5 +237,36 @@ describe('a damaged state database', () => {
     expect(state.recovered?.kind).toBe('restored');
     expect(state.recovered!.cause).toMatch(/quick_check is not ok/u);
     state.close();
+  });
+});
+
+describe('finished reports in the state database', () => {
+  it('files the runs finished before reports were kept as the first reports, and nothing else', () => {
+    const file = path.join(workDir('reports-migration'), 'state.db');
+    // A database at schema version 3 (runs, tours, inbox), before finished reports had a table of their own.
+    const old = new Database(file);
+    old.exec(`CREATE TABLE checklist_runs (user_id TEXT PRIMARY KEY, run TEXT NOT NULL, updated_at TEXT NOT NULL)`);
+    old.exec(`CREATE TABLE tour_runs (user_id TEXT PRIMARY KEY, run TEXT NOT NULL, updated_at TEXT NOT NULL)`);
+    old.exec(`CREATE TABLE update_inbox (update_id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, received_at TEXT NOT NULL)`);
+    const done: ChecklistRun = { ...newRun(), mode: 'school', checklistId: 'youzhi-2017-resource', stage: 'primary', step: { kind: 'done' }, answers: { students: { status: 'value', value: 600 } }, history: [0] };
+    const put = old.prepare('INSERT INTO checklist_runs VALUES (?, ?, ?)');
+    put.run('alice', JSON.stringify(done), '2024-05-01T08:00:00.000Z');
+    put.run('bob', JSON.stringify({ ...done, step: { kind: 'question', index: 1 } }), '2024-05-01T08:00:00.000Z');
+    // A county table assessed: done, but no figures to rebuild a report from.
+    put.run('carol', JSON.stringify({ ...done, mode: 'county', answers: {} }), '2024-05-01T08:00:00.000Z');
+    put.run('dave', 'not json at all', '2024-05-01T08:00:00.000Z');
+    old.pragma('user_version = 3');
+    old.close();
+
+    const db = openStateDb(file);
+    const runs = new ChecklistRunStore(db);
+    const [alice, ...more] = runs.reports('alice');
+    expect(more).toEqual([]);
+    expect(alice!.value).toEqual(done);
+    expect(alice!.at).toBe('2024-05-01T08:00:00.000Z');
+    for (const user of ['bob', 'carol', 'dave']) expect(runs.reports(user)).toEqual([]);
+    // The run itself is still where it was.
+    expect(runs.get('alice')).toEqual(done);
+    db.close();
   });
 });

@@ -6,7 +6,8 @@ import { JunhengError } from '../../src/errors.js';
 import { openStateDb } from '../../src/state/db.js';
 import { SAVE_DAMAGED, SAVE_FAILED, StateDbError } from '../../src/state/errors.js';
 import { thrown } from '../helpers/thrown.js';
-import { cleanUp, fillPages, notes, workDir } from './fixture.js';
+import { UserHistory } from '../../src/state/jsonRows.js';
+import { cleanUp, fillPages, Note, notes, workDir } from './fixture.js';
 
 afterEach(cleanUp);
 
@@ -54,6 +55,42 @@ describe('UserDocuments on a database damaged while running', () => {
     expect(e.userMessage).toBe(SAVE_FAILED);
     expect(e.userMessage).toBe('保存进度时出错：用户数据文件暂时无法写入。请联系管理员；问题照常可以回答。');
     expect(e.damaged).toBe(false);
+    db.close();
+  });
+});
+
+describe('UserHistory', () => {
+  it('files documents per user, newest first, and leaves out a row that no longer parses', () => {
+    const db = openStateDb(path.join(workDir('history'), 'state.db'));
+    const history = new UserHistory(db, 'checklist_reports', Note);
+    const first = history.add('alice', { n: 1, text: '甲' });
+    history.add('bob', { n: 9, text: '乙' });
+    const second = history.add('alice', { n: 2, text: '甲' });
+    db.prepare('INSERT INTO checklist_reports (user_id, run, finished_at) VALUES (?, ?, ?)').run('alice', '{"n":"not a number"}', new Date().toISOString());
+    expect(history.list('alice').map((f) => f.value.n)).toEqual([2, 1]);
+    expect(history.list('alice')[0]!.id).toBe(second);
+    expect(history.get('alice', first)?.value).toEqual({ n: 1, text: '甲' });
+    expect(history.get('bob', first)).toBeUndefined();
+    expect(Number.isNaN(Date.parse(history.get('alice', first)!.at))).toBe(false);
+    db.close();
+  });
+
+  it('files a document and the write beside it in one transaction: when one fails, neither is saved', () => {
+    const db = openStateDb(path.join(workDir('history-tx'), 'state.db'));
+    const history = new UserHistory(db, 'checklist_reports', Note);
+    const docs = notes(db);
+    const e = thrown(() =>
+      history.add('alice', { n: 1, text: '甲' }, () => {
+        docs.save('alice', { n: 1, text: '甲' });
+        db.exec('INSERT INTO no_such_table VALUES (1)');
+      }),
+    );
+    expect(e).toBeInstanceOf(StateDbError);
+    expect(history.list('alice')).toEqual([]);
+    expect(docs.get('alice')).toBeUndefined();
+    history.add('alice', { n: 2, text: '甲' }, () => docs.save('alice', { n: 2, text: '甲' }));
+    expect(history.list('alice').map((f) => f.value.n)).toEqual([2]);
+    expect(docs.get('alice')?.n).toBe(2);
     db.close();
   });
 });

@@ -21,6 +21,7 @@ const CLERK = { id: 3003, first_name: '督导室' };
 const FLOODER = { id: 4004, first_name: '刷屏' };
 const OTHER = { id: 5005, first_name: '教务处' };
 const TEACHER = { id: 6006, first_name: '老师' };
+const RETURNER = { id: 7007, first_name: '回来的校长' };
 
 const work = tempDir('telegram');
 const corpusDir = path.join(work, 'corpus');
@@ -130,6 +131,19 @@ describe('the Telegram bot (real grammY bot against a loopback Bot API server)',
     await wb.xlsx.load(doc!.document!.bytes as unknown as Parameters<typeof wb.xlsx.load>[0]);
     expect(JSON.stringify(wb.worksheets[0]!.getSheetValues())).toContain('生均体育运动场馆面积');
     expect(replies.length).toBeGreaterThan(0);
+  });
+
+  it('offers an unfinished checklist on /start with 继续上次 / 重新开始 buttons; 继续上次 asks the same question', async () => {
+    const [modes] = await ask(RETURNER, '/checklist');
+    const [stages] = await press(RETURNER, modes!, '学校自查');
+    await press(RETURNER, stages!, '小学');
+    await ask(RETURNER, '2360');
+    const [welcome, offer] = await ask(RETURNER, '/start', 2);
+    expect(welcome!.text).toContain('您好');
+    expect(offer!.text).toContain('您有一份未完成的自查（第 2/8 项）');
+    expect(buttonsOf(offer!).map((b) => b.text)).toEqual(['继续上次（第 2/8 项）', '重新开始']);
+    const [again] = await press(RETURNER, offer!, '继续上次（第 2/8 项）');
+    expect(again!.text).toContain('（2/8）');
   });
 
   it('splits an answer over 4096 characters into several messages, each valid HTML', async () => {
