@@ -6,7 +6,7 @@ const NUMERAL = '[零〇一二两三四五六七八九十百千万]+';
 
 /** Value of a Chinese numeral such as 三, 十二, 二十五, 一百零五, 两千, 一万二千; null if not one. */
 export function chineseNumeralValue(s: string): number | null {
-  if (!s || !new RegExp(`^${NUMERAL}$`, 'u').test(s)) return null;
+  if (!s || !new RegExp(`^${NUMERAL}$`, 'u').test(s) || s === '万') return null;
   let total = 0;
   let section = 0;
   let digit: number | null = null;
@@ -30,7 +30,8 @@ const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&');
 /** 百分之九十五 → 95%, 三年 → 3年, 十二个班 → 12个班 (after the given measure words); ordinals (第三篇) stay. */
 export function arabicQuantities(text: string, measureWords: readonly string[]): string {
   const units = [...measureWords].sort((a, b) => b.length - a.length).map(escape).join('|');
-  const quantity = new RegExp(`(?<![第])(${NUMERAL})(?=(?:${units}))`, 'gu');
+  // 930万元 keeps its 万: a Chinese numeral run right after Arabic digits is a unit of them, not a number.
+  const quantity = new RegExp(`(?<![第\\d.])(${NUMERAL})(?=(?:${units}))`, 'gu');
   return text
     .replace(new RegExp(`百分之(${NUMERAL})`, 'gu'), (m, n: string) => {
       const v = chineseNumeralValue(n);

@@ -59,6 +59,17 @@ export interface AskedFact {
   label: string;
 }
 
+/** A statement from structured, sourced data (the checklist's standards), not quoted from a passage. */
+export interface Fact {
+  text: string;
+  /** The rule it comes from, as a citation shows it: 《…》（文号）条款; null when it is the data's own arithmetic. */
+  source: string | null;
+  /** The data marks the item or figure as not verified against the original. */
+  unverified: boolean;
+  /** The data says there is no standard for what was asked (基本均衡's items have no value of their own). */
+  noStandard?: boolean;
+}
+
 export interface Answer {
   question: string;
   status: AnswerStatus;
@@ -67,6 +78,8 @@ export interface Answer {
   reason: AnswerReason;
   /** On not_found / partial: the closest sections, to look at instead. */
   suggestions: Suggestion[];
+  /** Statements from the checklist data (with their sources), before any quotes. */
+  facts?: Fact[];
 }
 
 /** Anything that answers a question from the index: extractive now, an LLM later. */

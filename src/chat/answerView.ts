@@ -1,5 +1,5 @@
 import { sectionWithinDocument } from '../answer/citation.js';
-import type { Answer, AskedFact, Citation, DocumentKind, Quote, Suggestion } from '../answer/types.js';
+import type { Answer, AskedFact, Citation, DocumentKind, Fact, Quote, Suggestion } from '../answer/types.js';
 import { block, line, richText, type Block, type Line } from '../present/blocks.js';
 import { citationLine, sectionOf, truncate } from '../present/citation.js';
 import { ANSWER, EXAMPLE_QUESTIONS, EXAMPLE_TOPICS, MAX_BUTTON_CHARS } from './texts.js';
@@ -22,6 +22,10 @@ export function answerReply(answer: Answer): Reply {
 }
 
 export function answerBlocks(answer: Answer): Block[] {
+  if (answer.facts && answer.facts.length > 0) return factBlocks(answer, answer.facts);
+  if (answer.reason.code === 'fact_missing' && answer.reason.asked.kind === 'uncovered') {
+    return [block(line('text', ANSWER.uncovered(answer.reason.asked.label))), ...(answer.quotes.length > 0 ? [quoteBlock(answer, ANSWER.related), sourcesBlock(answer.citations)] : [])];
+  }
   const quoted = answer.status !== 'not_found' && answer.quotes.length > 0;
   if (quoted && answer.status === 'answered') return [quoteBlock(answer, leadOf(answer)), sourcesBlock(answer.citations)];
   if (quoted) return [quoteBlock(answer, partialLead(answer)), sourcesBlock(answer.citations)];
@@ -68,6 +72,18 @@ function partialLead(answer: Answer): string {
   const mix = sourceMix(answer);
   const then = mix === 'document' ? ANSWER.partialDocument : mix === 'restatement' ? ANSWER.partialRestatement : ANSWER.partialMixed;
   return `${ANSWER.partial(asked)}${then}`;
+}
+
+/** Statements from the checklist data, each with the rule it comes from; the passage found is kept below as 相关原文. */
+function factBlocks(answer: Answer, facts: readonly Fact[]): Block[] {
+  const lead = answer.status === 'answered' ? ANSWER.leadData : ANSWER.noStandard;
+  const lines = facts.flatMap((f) => [
+    line('item', `· ${f.text}`),
+    ...(f.source ? [line('note', `　依据：${f.source}${f.unverified ? ANSWER.unverified : ''}`)] : f.unverified ? [line('note', `　${ANSWER.unverified}`)] : []),
+  ]);
+  const out = [block(line('lead', lead), ...lines)];
+  if (answer.quotes.length > 0) out.push(quoteBlock(answer, ANSWER.related), sourcesBlock(answer.citations));
+  return out;
 }
 
 function quoteBlock(answer: Answer, lead: string): Block {

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { assessCounty, countyReportText } from '../checklist/county.js';
+import { IndicatorAnswers } from '../checklist/answerer.js';
+import { loadIndicatorNames } from '../checklist/indicatorNames.js';
 import { ChecklistDialogue, SCHOOL_CHECKLIST, type CountyAssessor } from '../checklist/dialogue.js';
 import { checklistById, loadChecklists } from '../checklist/load.js';
 import { loadPlausibleRanges } from '../checklist/plausible.js';
@@ -52,8 +54,9 @@ export interface App {
  * unusable state file never stops it: questions need no user state.
  */
 export function createApp(config: Config, embedder: IdentifiedEmbeddings, log?: Logger): App {
-  const knowledge = new LiveKnowledge(config.indexDir, embedder);
   const checklists = loadChecklists(config.checklistDir);
+  const names = loadIndicatorNames(config.checklistDir, checklists);
+  const knowledge = new LiveKnowledge(config.indexDir, embedder, names ? new IndicatorAnswers(checklists, names) : null);
   const state = openUserState(config.stateDb, { legacyFile: config.legacyStateDb, log });
   const db = state.db;
   // An old .env may still say STATE_DB=index/state.db.

@@ -1,12 +1,14 @@
 import { AnswerPipeline } from '../answer/pipeline.js';
+import type { IndicatorAnswers } from '../checklist/answerer.js';
 import type { IdentifiedEmbeddings } from '../index/embedder.js';
 import { currentGeneration } from '../index/generations.js';
 import { PassageIndex } from '../index/reader.js';
 import type { KnowledgeBase } from './engine.js';
 
-/** Opens the answering stack over one index generation. */
-export function openKnowledgeBase(index: PassageIndex): KnowledgeBase {
-  const answerer = new AnswerPipeline(index);
+/** Opens the answering stack over one index generation; indicator questions are answered from the checklist data when it is given. */
+export function openKnowledgeBase(index: PassageIndex, indicators: IndicatorAnswers | null = null): KnowledgeBase {
+  const pipeline = new AnswerPipeline(index);
+  const answerer = indicators ? indicators.over(pipeline) : pipeline;
   return { answerer, documents: () => index.documents(), passage: (id) => index.passage(id), section: (h) => index.firstUnderHeading(h) };
 }
 
@@ -21,14 +23,18 @@ const RETIRE_AFTER_MS = 60_000;
 export class LiveKnowledge {
   private current?: { generation: string; index: PassageIndex; kb: KnowledgeBase };
 
-  constructor(private readonly indexDir: string, private readonly embedder: IdentifiedEmbeddings) {}
+  constructor(
+    private readonly indexDir: string,
+    private readonly embedder: IdentifiedEmbeddings,
+    private readonly indicators: IndicatorAnswers | null = null,
+  ) {}
 
   get(): KnowledgeBase {
     const generation = currentGeneration(this.indexDir);
     if (!this.current || (generation !== null && generation !== this.current.generation)) {
       const index = PassageIndex.open(this.indexDir, this.embedder);
       const previous = this.current;
-      this.current = { generation: index.generation, index, kb: openKnowledgeBase(index) };
+      this.current = { generation: index.generation, index, kb: openKnowledgeBase(index, this.indicators) };
       if (previous) setTimeout(() => previous.index.close(), RETIRE_AFTER_MS).unref();
     }
     return this.current.kb;

@@ -44,6 +44,12 @@ export const NO_DOCUMENTS = '还没有收录任何文件。';
 export const ANSWER = {
   /** Lead of quotes that are all from policy documents. */
   leadDocument: '根据文件原文：',
+  /** Facts from the checklist data (the national standards, each with its source). */
+  leadData: '按国家标准（自查清单的数据，每条注明出处）：',
+  noStandard: '自查清单的数据里没有您问的达标值：',
+  unverified: '（此项未经核实，请以原文为准）',
+  related: '相关原文：',
+  uncovered: (what: string) => `自查清单的数据只包括义务教育阶段小学、初中的国家标准，没有「${what}」的标准，这里不能拿别的标准套用。`,
   /** Lead of quotes that are all from the project's restatement of the national standards. */
   leadRestatement: '根据本项目整理的国家标准（整理稿，请以原文为准）：',
   /** Lead of quotes from both; each quote then says which it is. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import { loadConfig } from '../config.js';
 import { JunhengError } from '../errors.js';
 import type { EvalMetrics } from '../eval/metrics.js';
 import { runEval } from '../eval/run.js';
@@ -30,10 +31,12 @@ const program = new Command()
   .option('--cv <k>', 'k 折交叉验证：每折用其余各折拟合权重和阈值，报告留出折上的指标', (v) => Number.parseInt(v, 10))
   .option('--explain', '在结果文件里写出每个问题各步骤的诊断信息，并在终端打印未答对的问题')
   .option('--out <file>', '每题一行的结果文件（默认写到临时文件夹）')
-  .action(async (opts: { corpus: string[]; questions: string; cv?: number; explain?: boolean; out?: string }) => {
+  .option('--checklists <dir>', '检查清单文件夹：指标问题按清单数据回答，和聊天一样（默认 CHECKLIST_DIR）')
+  .action(async (opts: { corpus: string[]; questions: string; cv?: number; explain?: boolean; out?: string; checklists?: string }) => {
     try {
       if (opts.cv !== undefined && !(Number.isInteger(opts.cv) && opts.cv >= 2)) throw new JunhengError('--cv 应是不小于 2 的整数', `bad --cv ${opts.cv}`);
-      const run = await runEval({ corpora: opts.corpus, questionsFile: opts.questions, cv: opts.cv, explain: opts.explain });
+      const checklistDir = opts.checklists ?? loadConfig(process.env).checklistDir;
+      const run = await runEval({ corpora: opts.corpus, questionsFile: opts.questions, cv: opts.cv, explain: opts.explain, checklistDir });
       const out = opts.out ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'junheng-eval-out-')), 'results.jsonl');
       fs.writeFileSync(out, run.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
       const lines: string[] = [];

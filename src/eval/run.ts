@@ -4,6 +4,9 @@ import path from 'node:path';
 import type { Answer } from '../answer/types.js';
 import { AnswerPipeline, type PipelineOptions, type Prepared } from '../answer/pipeline.js';
 import type { Tuning } from '../answer/tuning.js';
+import { IndicatorAnswers } from '../checklist/answerer.js';
+import { loadIndicatorNames } from '../checklist/indicatorNames.js';
+import { loadChecklists } from '../checklist/load.js';
 import { runIngest } from '../ingest/pipeline.js';
 import { LocalHashEmbeddings } from '../index/embedder.js';
 import { PassageIndex } from '../index/reader.js';
@@ -19,6 +22,8 @@ export interface EvalRecord {
   rank: number | null;
   /** The fold the question was held out in (cross-validation), or null. */
   fold: number | null;
+  /** Statements from the checklist data (indicator answers). */
+  facts: string[];
   quotes: string[];
   citations: { source: string; section: string; page: number | null }[];
   keyFacts: boolean | null;
@@ -48,6 +53,21 @@ export interface EvalOptions {
   explain?: boolean;
   /** The target the fitting script uses (see src/cli/fit.ts). */
   targetFalseRefusal?: number;
+  /** Checklist data (CHECKLIST_DIR): indicator questions are answered from it, as in the chat. */
+  checklistDir?: string;
+}
+
+/** The indicator answers over a checklist folder, or null when it has no names data. */
+export function indicatorAnswers(checklistDir: string | undefined): IndicatorAnswers | null {
+  if (!checklistDir) return null;
+  const checklists = loadChecklists(checklistDir);
+  const names = loadIndicatorNames(checklistDir, checklists);
+  return names ? new IndicatorAnswers(checklists, names) : null;
+}
+
+/** What an answer states, for the key-facts metric: the data's facts and the quotes. */
+export function answerText(answer: Answer): string {
+  return [...(answer.facts ?? []).map((f) => f.text), ...answer.quotes.map((x) => x.text)].join('\n');
 }
 
 /** A fresh index of the corpus folders in a temporary directory, with the chat's answering pipeline over it. */
@@ -114,14 +134,22 @@ export async function prepareQuestions(pipeline: AnswerPipeline, questions: read
   return out;
 }
 
-function score(pipeline: AnswerPipeline, p: PreparedQuestion, tuning: Tuning, fold: number | null, explain: boolean): { result: QuestionResult; record: EvalRecord } {
+function score(
+  pipeline: AnswerPipeline,
+  indicators: IndicatorAnswers | null,
+  p: PreparedQuestion,
+  tuning: Tuning,
+  fold: number | null,
+  explain: boolean,
+): { result: QuestionResult; record: EvalRecord } {
   const outcome = pipeline.decide(p.prepared, tuning);
-  const answer = pipeline.compose(p.prepared, outcome);
+  const composed = pipeline.compose(p.prepared, outcome);
+  const answer = indicators ? indicators.finish(p.prepared.plan, composed) : composed;
   const { q } = p;
   const r = outcome.ranked.findIndex((c) => p.hits.has(c.id));
   const rank = q.answerable ? (r >= 0 ? r + 1 : null) : null;
   const answered = answer.status === 'answered';
-  const keyFacts = q.answerable && q.keywords?.length ? answered && keyFactsStated(answer.quotes.map((x) => x.text).join('\n'), q.keywords) : null;
+  const keyFacts = q.answerable && q.keywords?.length ? answered && keyFactsStated(answerText(answer), q.keywords) : null;
   const cited = answered ? answer.citations.map((c) => isHit({ source: goldSource(c.source), text: c.text }, q.gold)) : [];
   return {
     result: { answerable: q.answerable, refused: !answered, rank, keyFacts, citationHits: q.answerable ? cited.filter(Boolean).length : 0, citations: q.answerable ? cited.length : 0 },
@@ -131,6 +159,7 @@ function score(pipeline: AnswerPipeline, p: PreparedQuestion, tuning: Tuning, fo
       status: answer.status,
       rank,
       fold,
+      facts: (answer.facts ?? []).map((f) => f.text),
       quotes: answer.quotes.map((x) => x.text),
       citations: answer.citations.map((c) => ({ source: c.source, section: c.sectionPath.join(' › '), page: c.page })),
       keyFacts,
@@ -156,6 +185,7 @@ function score(pipeline: AnswerPipeline, p: PreparedQuestion, tuning: Tuning, fo
  */
 export async function runEval(options: EvalOptions): Promise<EvalRun> {
   const questions = readQuestions(options.questionsFile);
+  const indicators = indicatorAnswers(options.checklistDir);
   return withEvalIndex(options.corpora, async (pipeline) => {
     const prepared = await prepareQuestions(pipeline, questions);
     const reports: EvalReport[] = [];
@@ -174,14 +204,14 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
           note: 'cross-validation',
         });
         prepared.forEach((p, i) => {
-          if (foldOf(p.q.id, k) === fold) scored[i] = score(pipeline, p, tuning, fold, options.explain ?? false);
+          if (foldOf(p.q.id, k) === fold) scored[i] = score(pipeline, indicators, p, tuning, fold, options.explain ?? false);
         });
       }
       results = scored.map((s) => s.result);
       records = scored.map((s) => s.record);
       reports.push({ label: `held-out folds (${k}-fold cross-validation)`, metrics: computeMetrics(results) });
     } else {
-      const scored = prepared.map((p) => score(pipeline, p, pipeline.tuning, null, options.explain ?? false));
+      const scored = prepared.map((p) => score(pipeline, indicators, p, pipeline.tuning, null, options.explain ?? false));
       results = scored.map((s) => s.result);
       records = scored.map((s) => s.record);
       reports.push({ label: 'shipped tuning (corpus/lexicon/tuning.json)', metrics: computeMetrics(results) });

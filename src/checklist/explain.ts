@@ -1,0 +1,213 @@
+/**
+ * What the checklist data says about an indicator question, as facts each
+ * carrying its source: the standard per stage, the requirement computed from
+ * the asker's own figures, a verdict on the asker's value under the 单校规则,
+ * a 差异系数 against its limit. Every figure comes from the data or from the
+ * rule code (rules.ts), never from here. Pure.
+ */
+import type { Fact } from '../answer/types.js';
+import { formatValue } from './format.js';
+import type { NamedIndicator } from './indicatorNames.js';
+import type { Figure, IndicatorQuestion } from './question.js';
+import { citeRule } from './report.js';
+import { compare, indicatorValue, judge } from './rules.js';
+import { STAGE_NAMES, type Checklist, type Comparator, type NumericIndicator, type SourceRef, type Stage } from './types.js';
+
+const COMPARATOR_WORDS: Record<Comparator, string> = { '>=': '不少于', '<=': '不超过', '>': '高于', '<': '低于' };
+const fmt = (n: number) => formatValue(n);
+
+function fact(text: string, source: SourceRef | null, unverified: boolean, standard = true): Fact {
+  return { text, source: source ? citeRule(source) : null, unverified, ...(standard ? {} : { noStandard: true }) };
+}
+
+/** 小学、初中 when both stages are asked and have the same standard, each stage otherwise. */
+function stageGroups(ind: NumericIndicator, stages: readonly Stage[]): { stages: Stage[]; label: string }[] {
+  const withValue = stages.filter((s) => ind.thresholds[s] !== undefined);
+  if (withValue.length > 1 && withValue.every((s) => ind.thresholds[s] === ind.thresholds[withValue[0]!])) {
+    return [{ stages: withValue, label: withValue.map((s) => STAGE_NAMES[s]).join('、') }];
+  }
+  return withValue.map((s) => ({ stages: [s], label: STAGE_NAMES[s] }));
+}
+
+function standardLine(ind: NumericIndicator, stages: readonly Stage[]): string | null {
+  const words = COMPARATOR_WORDS[ind.comparator];
+  if (ind.thresholds.county !== undefined) return `全县${words} ${fmt(ind.thresholds.county)} ${ind.unit}`;
+  const parts = stageGroups(ind, stages).map((g) => `${g.label}${g.stages.length > 1 ? '都' : ''}${words} ${fmt(ind.thresholds[g.stages[0]!]!)} ${ind.unit}`);
+  return parts.length > 0 ? parts.join('，') : null;
+}
+
+/** Which of the asker's counts a formula divides by: a field of students (在校学生数, 特殊教育学校在校学生数) or of classes. */
+function countedBy(checklist: Checklist, key: string): 'students' | 'classes' | null {
+  if (key === 'classes') return 'classes';
+  const field = checklist.fields.find((x) => x.key === key);
+  return field && field.unit === '人' && field.name.includes('学生') ? 'students' : null;
+}
+
+/** The unit the indicator's value is in, without its divisor: 平方米/生 → 平方米, 元/生·年 → 元. */
+const valueUnit = (ind: NumericIndicator) => ind.unit.split('/')[0]!;
+/** The checklist unit of a raw field: 万元 is 元 × 10000. */
+const fieldUnit = (unit: string) => (unit === '万元' ? { unit: '元', factor: 10000 } : { unit, factor: 1 });
+
+interface Given {
+  value: number;
+  /** How the value was worked out from the asker's figures, or null when they gave it. */
+  how: string | null;
+}
+
+/** The asker's value of the indicator: given outright (生均 6.2 平), or worked out by the rule code from their raw figures. */
+function givenValue(checklist: Checklist, ind: NumericIndicator, figures: readonly Figure[], rate: boolean): Given | null {
+  const f = ind.formula;
+  const unit = valueUnit(ind);
+  if (!f.per) {
+    const v = figures.find((x) => x.unit === unit);
+    return v ? { value: v.value, how: null } : null;
+  }
+  if (unit === '%') {
+    const pct = figures.find((x) => x.unit === '%');
+    if (pct) return { value: pct.value, how: null };
+    // 初一进来600人，到初三剩566: a bare number counts the same things as the other one.
+    const counts = figures.filter((x) => x.kind !== 'classes' && x.value >= 1);
+    const units = new Set(counts.map((x) => x.unit).filter((u) => u !== null));
+    if (counts.length !== 2 || units.size > 1) return null;
+    const [part, whole] = counts[0]!.value <= counts[1]!.value ? [counts[0]!, counts[1]!] : [counts[1]!, counts[0]!];
+    const value = indicatorValue(ind, { [f.sum[0]!]: part.value, [f.per]: whole.value });
+    return value === null ? null : { value, how: `${fmt(part.value)} ÷ ${fmt(whole.value)} × 100` };
+  }
+  const perKind = countedBy(checklist, f.per);
+  const per = perKind ? figures.find((x) => x.kind === perKind) : undefined;
+  const field = checklist.fields.find((x) => x.key === f.sum[0]);
+  if (per && field && f.sum.length === 1) {
+    const { unit: rawUnit, factor } = fieldUnit(field.unit);
+    const amount = figures.find((x) => x !== per && x.kind === null && x.unit === rawUnit);
+    if (!amount) return null;
+    const raw = amount.value / factor;
+    const value = indicatorValue(ind, { [f.sum[0]!]: raw, [f.per]: per.value });
+    const divisor = f.perCeilDiv !== undefined ? `⌈${fmt(per.value)} ÷ ${f.perCeilDiv}⌉` : fmt(per.value);
+    return value === null ? null : { value, how: `${fmt(raw)} ÷ ${divisor}${f.scale && f.scale !== 1 ? ` × ${fmt(f.scale)}` : ''}` };
+  }
+  if (!rate) return null;
+  const v = figures.find((x) => x.kind === null && x.unit === unit);
+  return v ? { value: v.value, how: null } : null;
+}
+
+/**
+ * The least raw figure that meets the standard for the asker's students,
+ * classes or total (a share of 420 new pupils): the threshold turned back
+ * through the formula, rounded up for whole things, and checked with the
+ * rule code itself.
+ */
+function requirement(checklist: Checklist, ind: NumericIndicator, stage: Stage | 'county', figures: readonly Figure[], label = stage === 'county' ? '' : STAGE_NAMES[stage]): Fact | null {
+  const f = ind.formula;
+  const threshold = ind.thresholds[stage];
+  if (threshold === undefined || f.sum.length !== 1 || !f.per || (ind.comparator !== '>=' && ind.comparator !== '>')) return null;
+  const field = checklist.fields.find((x) => x.key === f.sum[0]);
+  const perField = checklist.fields.find((x) => x.key === f.per);
+  if (!field) return null;
+  let per: number | undefined;
+  let perText = '';
+  const perKind = countedBy(checklist, f.per);
+  if (perKind) {
+    per = figures.find((x) => x.kind === perKind)?.value;
+    perText = perKind === 'students' ? ` ${fmt(per ?? 0)} 名学生` : ` ${fmt(per ?? 0)} 个班`;
+  } else if (valueUnit(ind) === '%' && perField && !figures.some((x) => x.unit === '%')) {
+    const { unit, factor } = fieldUnit(perField.unit);
+    const totals = figures.filter((x) => x.unit === unit && x.kind !== 'classes').map((x) => x.value / factor);
+    if (totals.length > 0) per = Math.max(...totals);
+    perText = `${perField.name} ${fmt(per ?? 0)} ${perField.unit}`;
+  }
+  if (per === undefined || per <= 0) return null;
+  const divisor = f.perCeilDiv !== undefined ? Math.ceil(per / f.perCeilDiv) : per;
+  const scale = f.scale ?? 1;
+  let needed = (threshold * divisor) / scale;
+  needed = field.integer ? Math.ceil(needed - 1e-9) : Number(needed.toFixed(2));
+  const value = indicatorValue(ind, { [f.sum[0]!]: needed, [f.per]: per });
+  if (value === null || !judge(ind, value, stage)?.pass) return null;
+  const how =
+    f.perCeilDiv !== undefined
+      ? `每 ${f.perCeilDiv} 个班 ${fmt(threshold)} 间，不足 ${f.perCeilDiv} 个班按 ${f.perCeilDiv} 个班算：⌈${fmt(per)} ÷ ${f.perCeilDiv}⌉ × ${fmt(threshold)}`
+      : `${fmt(per)} × ${fmt(threshold)}${scale !== 1 ? ` ÷ ${fmt(scale)}` : ''}${field.integer ? '，向上取整' : ''}`;
+  const where = label ? `${label}的` : '';
+  return fact(`按${perText}算，${where}${field.name}至少 ${fmt(needed)} ${field.unit}（${how}）`, ind.source, ind.unverified || f.perCeilDiv !== undefined);
+}
+
+/** The asker's own value of the indicator against its standard, and, for the 7 school items, against the 85 % floor. */
+function verdict(checklist: Checklist, ind: NumericIndicator, stage: Stage | 'county', given: Given): Fact[] {
+  const { value } = given;
+  const j = judge(ind, value, stage);
+  if (!j) return [];
+  const shown = formatValue(value, { judged: { threshold: j.threshold, comparator: ind.comparator, pass: j.pass } });
+  const what = given.how ? `按您给的数算，${ind.name}是 ${given.how} = ${shown} ${ind.unit}` : `您说的 ${shown} ${ind.unit}`;
+  const where = stage === 'county' ? '' : STAGE_NAMES[stage];
+  const out = [fact(`${what}：${j.pass ? '达到' : '没有达到'}${where}标准（${COMPARATOR_WORDS[ind.comparator]} ${fmt(j.threshold)}）`, ind.source, ind.unverified)];
+  const rule = checklist.schoolRule;
+  if (!j.pass && rule && rule.indicatorIds.includes(ind.id) && (ind.comparator === '>=' || ind.comparator === '>')) {
+    const floor = j.threshold * rule.floorRatio;
+    const aboveFloor = compare(value, '>=', floor);
+    out.push(
+      fact(
+        `这一项的底线是标准的 ${fmt(rule.floorRatio * 100)}%：${fmt(j.threshold)} × ${fmt(rule.floorRatio)} = ${formatValue(floor, { digits: 4 })} ${ind.unit}。` +
+          (aboveFloor
+            ? `您的数高于底线：如果其余 ${rule.indicatorIds.length - 1} 项都达标，这所学校仍然合格（${rule.description}）`
+            : `您的数低于底线：这所学校不合格（${rule.description}）`),
+        rule.source,
+        false,
+      ),
+    );
+  }
+  return out;
+}
+
+/** The 单校规则's floor for each stage: what the one failing item may not fall below. */
+function floors(checklist: Checklist, ind: NumericIndicator, stages: readonly (Stage | 'county')[]): Fact[] {
+  const rule = checklist.schoolRule;
+  if (!rule || !rule.indicatorIds.includes(ind.id) || ind.comparator !== '>=') return [];
+  const parts = stages.flatMap((s) => (s === 'county' || ind.thresholds[s] === undefined ? [] : [`${STAGE_NAMES[s]} ${fmt(ind.thresholds[s]!)} × ${fmt(rule.floorRatio)} = ${formatValue(ind.thresholds[s]! * rule.floorRatio, { digits: 4 })} ${ind.unit}`]));
+  return parts.length > 0 ? [fact(`只有这一项没达标时，它的底线是标准的 ${fmt(rule.floorRatio * 100)}%：${parts.join('；')}（${rule.description}）`, rule.source, false)] : [];
+}
+
+function balanceFacts(checklists: readonly Checklist[], q: IndicatorQuestion): Fact[] {
+  const named = new Set(q.indicators.map((n) => n.checklist.id));
+  const rules = checklists.filter((c) => c.balanceRule && (named.size === 0 || named.has(c.id)));
+  return rules.flatMap((c) => {
+    const rule = c.balanceRule!;
+    const limits = q.stages.flatMap((s) => (rule.limits[s] === undefined ? [] : [`${STAGE_NAMES[s]}${COMPARATOR_WORDS[rule.comparator]} ${fmt(rule.limits[s]!)}`]));
+    const out = [fact(`${c.name}：校际差异系数${limits.join('，')}。${rule.description}`, rule.source, rule.unverified)];
+    if (q.coefficient !== null) {
+      for (const s of q.stages) {
+        const limit = rule.limits[s];
+        if (limit === undefined) continue;
+        const ok = compare(q.coefficient, rule.comparator, limit);
+        out.push(fact(`您说的差异系数 ${fmt(q.coefficient)}（${STAGE_NAMES[s]}）：${ok ? '在上限以内' : `超过上限 ${fmt(limit)}，不符合要求`}`, rule.source, rule.unverified));
+      }
+    }
+    return out;
+  });
+}
+
+/** The facts answering an indicator question; empty when the data has nothing to say about it. */
+export function indicatorFacts(checklists: readonly Checklist[], q: IndicatorQuestion): Fact[] {
+  const out: Fact[] = [];
+  for (const { checklist, indicator: ind } of q.indicators.slice(0, 3)) {
+    const standard = standardLine(ind, q.stages);
+    if (!standard) {
+      // 基本均衡's indicators have no national value of their own: they only enter the 差异系数.
+      const rule = checklist.balanceRule;
+      out.push(fact(`${ind.name}（${checklist.name}）：国家没有规定单项达标值，只用来计算校际差异系数${rule ? `（${rule.description}）` : ''}`, rule?.source ?? ind.source, rule?.unverified ?? ind.unverified, false));
+      const given = q.indicators.length === 1 ? givenValue(checklist, ind, q.figures, q.rate) : null;
+      if (given?.how) out.push(fact(`按您给的数算，${ind.name}是 ${given.how} = ${fmt(given.value)} ${ind.unit}（${ind.formulaText}）`, null, false));
+      continue;
+    }
+    out.push(fact(`${ind.name}：${standard}（${ind.formulaText}）`, ind.source, ind.unverified));
+    const stages: (Stage | 'county')[] = ind.thresholds.county !== undefined ? ['county'] : q.stageNamed ? q.stages : q.stages.filter((s) => ind.thresholds[s] !== undefined);
+    const groups = ind.thresholds.county !== undefined ? [{ stage: 'county' as const, label: '' }] : stageGroups(ind, q.stages).map((g) => ({ stage: g.stages[0]!, label: g.label }));
+    for (const g of groups) {
+      const r = requirement(checklist, ind, g.stage, q.figures, g.label);
+      if (r) out.push(r);
+    }
+    const given = q.indicators.length === 1 ? givenValue(checklist, ind, q.figures, q.rate) : null;
+    if (given) for (const stage of stages) out.push(...verdict(checklist, ind, stage, given));
+    else if (q.asksFloor) out.push(...floors(checklist, ind, stages));
+  }
+  if (q.coefficient !== null || (q.indicators.length === 0 && out.length === 0)) out.push(...balanceFacts(checklists, q));
+  return out;
+}

@@ -1,0 +1,116 @@
+/**
+ * How people name the checklist's indicators, stages and their own figures
+ * (corpus/checklists/names/indicator-names.yaml): data with a reason per
+ * entry, checked by zod and against the loaded checklists.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { JunhengError } from '../errors.js';
+import { defaultYamlParser, type YamlParser } from './load.js';
+import type { Checklist, NumericIndicator, Stage } from './types.js';
+
+const words = z.array(z.string().trim().min(1)).min(1);
+const reason = z.string().trim().min(2);
+
+const NamesFileSchema = z.strictObject({
+  programs: z.array(z.strictObject({ checklist: z.string().min(1), names: words, reason })),
+  indicators: z.array(z.strictObject({ ref: z.string().regex(/^[\w-]+\/[\w-]+$/u), names: words, reason })),
+  asks: z.strictObject({ words, reason }),
+  local: z.strictObject({ words, reason }),
+  figures: z.array(z.strictObject({ field: z.enum(['students', 'classes']), after: words, notAfter: z.array(z.string().min(1)), reason })),
+  floor: z.strictObject({ words, reason }),
+  rates: z.strictObject({ words, reason }),
+  units: z.array(z.strictObject({ unit: z.string().min(1), factor: z.number().positive().optional(), words, reason })),
+  stages: z.array(z.strictObject({ stage: z.enum(['primary', 'junior']), names: words, reason })),
+  uncovered: z.strictObject({ names: words, standardWords: words, reason }),
+  balance: z.strictObject({ names: words, reason }),
+});
+
+export type FigureKind = 'students' | 'classes';
+
+export interface NamedIndicator {
+  checklist: Checklist;
+  indicator: NumericIndicator;
+  /** The indicator's own name first, then the everyday names; matched longest first. */
+  names: readonly string[];
+}
+
+export interface IndicatorNames {
+  indicators: readonly NamedIndicator[];
+  /** Checklist id → the words naming its evaluation (优质均衡, 基均 …). */
+  programs: ReadonlyMap<string, readonly string[]>;
+  asks: readonly string[];
+  /** Words pointing at one county's or document's own facts (该县, 这几年). */
+  local: readonly string[];
+  figures: readonly { field: FigureKind; after: readonly string[]; notAfter: readonly string[] }[];
+  /** Words asking for the 单校规则's floor (底线, 唯一没达标). */
+  floor: readonly string[];
+  /** Words that make a figure a rate (生均, 每百): only such a figure is the indicator's own value. */
+  rates: readonly string[];
+  /** The asker's unit words, longest first, with the checklist unit and factor they stand for (66万 → 660000 元). */
+  units: readonly { word: string; unit: string; factor: number }[];
+  stages: readonly { stage: Stage; names: readonly string[] }[];
+  uncovered: readonly string[];
+  /** Words that make a question naming an uncovered stage ask for its standard. */
+  uncoveredStandard: readonly string[];
+  /** Words naming the 校际差异系数. */
+  balance: readonly string[];
+}
+
+/** Where the names live inside a checklist folder (a sub-folder: the checklist loader reads only the folder's own *.yaml). */
+export const NAMES_FILE = path.join('names', 'indicator-names.yaml');
+
+/** Validates the names data; every ref must name a numeric indicator of a loaded checklist. */
+export function parseIndicatorNames(raw: unknown, file: string, checklists: readonly Checklist[]): IndicatorNames {
+  const parsed = NamesFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '文件顶层'}：${i.message}`).join('；');
+    throw new JunhengError(`指标名称文件 ${file} 有误：${where}`, `invalid names ${file}: ${parsed.error.message}`, { cause: parsed.error });
+  }
+  const data = parsed.data;
+  const extra = new Map(data.indicators.map((e) => [e.ref, e.names]));
+  for (const ref of extra.keys()) {
+    const [cid, iid] = ref.split('/');
+    const ind = checklists.find((c) => c.id === cid)?.indicators.find((i) => i.id === iid);
+    if (!ind || ind.kind !== 'numeric') throw new JunhengError(`指标名称文件 ${file} 里的 ${ref} 不是任何检查清单里的数值指标`, `unknown indicator ${ref}`);
+  }
+  const indicators: NamedIndicator[] = [];
+  for (const checklist of checklists) {
+    for (const indicator of checklist.indicators) {
+      if (indicator.kind !== 'numeric') continue;
+      // 音乐专用教室配备（每12个班级至少1间） is named by the part before its bracket.
+      const own = indicator.name.split(/[（(]/u)[0]!.trim();
+      indicators.push({ checklist, indicator, names: [...new Set([own, ...(extra.get(`${checklist.id}/${indicator.id}`) ?? [])])] });
+    }
+  }
+  return {
+    indicators,
+    programs: new Map(data.programs.map((p) => [p.checklist, p.names])),
+    asks: data.asks.words,
+    local: data.local.words,
+    figures: data.figures.map(({ field, after, notAfter }) => ({ field, after: [...after].sort((a, b) => b.length - a.length), notAfter })),
+    floor: data.floor.words,
+    rates: data.rates.words,
+    units: data.units.flatMap((u) => u.words.map((word) => ({ word, unit: u.unit, factor: u.factor ?? 1 }))).sort((a, b) => b.word.length - a.word.length),
+    stages: data.stages.map(({ stage, names }) => ({ stage, names })),
+    uncovered: data.uncovered.names,
+    uncoveredStandard: data.uncovered.standardWords,
+    balance: data.balance.names,
+  };
+}
+
+/** `<checklistDir>/names/indicator-names.yaml`; no file means indicators are known by their own names only. */
+export function loadIndicatorNames(checklistDir: string, checklists: readonly Checklist[], parser: YamlParser = defaultYamlParser): IndicatorNames | null {
+  const file = path.join(checklistDir, NAMES_FILE);
+  if (!fs.existsSync(file)) return null;
+  const shown = path.join(path.basename(checklistDir), NAMES_FILE);
+  let raw: unknown;
+  try {
+    raw = parser.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new JunhengError(`指标名称文件 ${shown} 不是有效的 YAML：${msg}`, `yaml error in ${shown}: ${msg}`, { cause: e });
+  }
+  return parseIndicatorNames(raw, shown, checklists);
+}

@@ -1,0 +1,114 @@
+/**
+ * Reads an indicator question: which indicators it names (by their own or
+ * everyday names), which stage, whether it asks for a standard, and the
+ * asker's own figures (1200 个学生, 26 个班, 生均 6.2 平, a 差异系数 0.52).
+ * Pure: the words come from the names data.
+ */
+import { arabicQuantities } from '../answer/numerals.js';
+import type { FigureKind, IndicatorNames, NamedIndicator } from './indicatorNames.js';
+import type { Stage } from './types.js';
+
+/** A number the asker gives, in the checklist's unit (66万 → 660000 元), and what it counts when the words say so. */
+export interface Figure {
+  value: number;
+  unit: string | null;
+  kind: FigureKind | null;
+}
+
+export interface IndicatorQuestion {
+  indicators: NamedIndicator[];
+  /** The stages asked; both when the question names none. */
+  stages: Stage[];
+  stageNamed: boolean;
+  /** A stage or school type the data does not cover (幼儿园, 高中 …), as the question names it. */
+  uncovered: string | null;
+  /** The asker's figures in the order given; a rate (每百名, 每12个班) and a year are not figures. */
+  figures: Figure[];
+  /** A 差异系数 value the asker gives, when the question speaks of the coefficient. */
+  coefficient: number | null;
+  /** The question asks for a standard or requirement, or brings its own figures. */
+  asksStandard: boolean;
+  /** The question is about one county's or document's own facts (该县2020年…, 县里这几年…). */
+  local: boolean;
+  /** The question speaks of a rate (生均, 每百): a lone figure is the indicator's value, not a count. */
+  rate: boolean;
+  /** The question asks for the 单校规则's floor (唯一没达标的那一项最低能到多少). */
+  asksFloor: boolean;
+}
+
+const NUMBER = /\d+(?:\.\d+)?/gu;
+
+function figuresOf(text: string, names: IndicatorNames, named: readonly { at: number; end: number }[]): Figure[] {
+  const out: Figure[] = [];
+  for (const m of text.matchAll(NUMBER)) {
+    // 5年360学时 names the indicator; its numbers are not the asker's.
+    if (named.some((s) => m.index >= s.at && m.index < s.end)) continue;
+    const before = text.slice(0, m.index);
+    const after = text.slice(m.index + m[0].length).trimStart();
+    if (/每\s*$/u.test(before) || /^年/u.test(after)) continue;
+    // 老师340人 counts teachers: the words just before the number decide against a student count.
+    const near = before.slice(-4);
+    const kind = names.figures.find((f) => f.after.some((a) => after.startsWith(a)) && !f.notAfter.some((w) => near.includes(w)))?.field ?? null;
+    const unit = names.units.find((u) => after.startsWith(u.word));
+    out.push({ value: Number(m[0]) * (unit?.factor ?? 1), unit: unit?.unit ?? null, kind });
+  }
+  return out;
+}
+
+/** The indicators named, longest name first, each stretch of the question naming one indicator per checklist. */
+function indicatorsNamed(text: string, names: IndicatorNames): { named: NamedIndicator; at: number; end: number }[] {
+  const hits: { at: number; end: number; named: NamedIndicator; length: number }[] = [];
+  for (const named of names.indicators) {
+    for (const name of named.names) {
+      const at = text.indexOf(name);
+      if (at >= 0) hits.push({ at, end: at + name.length, named, length: name.length });
+    }
+  }
+  hits.sort((a, b) => b.length - a.length || a.at - b.at);
+  const taken: { at: number; end: number; named: NamedIndicator }[] = [];
+  for (const h of hits) {
+    if (taken.some((t) => t.named === h.named)) continue;
+    // A shorter name inside a longer one already taken (教学仪器 inside 生均教学仪器设备值) is the same mention.
+    const inside = taken.filter((t) => h.at < t.end && t.at < h.end);
+    if (inside.some((t) => t.named.checklist.id === h.named.checklist.id || t.end - t.at > h.length)) continue;
+    taken.push(h);
+  }
+  return taken.sort((a, b) => a.at - b.at);
+}
+
+/** Null when the question names no indicator and no 差异系数. */
+export function readIndicatorQuestion(question: string, names: IndicatorNames): IndicatorQuestion | null {
+  const measures = [...new Set([...names.figures.flatMap((f) => f.after), ...names.units.map((u) => u.word)])];
+  const text = arabicQuantities(question.normalize('NFKC'), measures);
+  const spans = indicatorsNamed(text, names);
+  let indicators = spans.map((s) => s.named);
+  const programs = [...names.programs].filter(([, words]) => words.some((w) => text.includes(w))).map(([id]) => id);
+  // 优均/基均 named: only that evaluation's indicators; none named: one with standards is preferred over one without.
+  if (programs.length > 0) indicators = indicators.filter((n) => programs.includes(n.checklist.id));
+  else {
+    const withStandard = indicators.filter((n) => Object.keys(n.indicator.thresholds).length > 0);
+    const names_ = new Set(withStandard.map((n) => n.indicator.name));
+    indicators = indicators.filter((n) => Object.keys(n.indicator.thresholds).length > 0 || !names_.has(n.indicator.name));
+  }
+  const balance = names.balance.some((w) => text.includes(w));
+  // 优质高中招生名额分配 names 高中 itself: a word the matched indicator's own name holds is not an uncovered stage.
+  const uncovered = names.uncovered.find((w) => text.includes(w) && !indicators.some((n) => n.indicator.name.includes(w))) ?? null;
+  const asksUncovered = uncovered !== null && names.uncoveredStandard.some((w) => text.includes(w));
+  if (indicators.length === 0 && !balance && !asksUncovered) return null;
+
+  const stages = names.stages.filter((s) => s.names.some((w) => text.includes(w))).map((s) => s.stage);
+  const figures = figuresOf(text, names, spans);
+  const bare = figures.filter((f) => f.unit === null && f.value > 0 && f.value < 1).map((f) => f.value);
+  return {
+    indicators,
+    stages: stages.length > 0 ? stages : ['primary', 'junior'],
+    stageNamed: stages.length > 0,
+    uncovered,
+    figures,
+    coefficient: balance && bare.length > 0 ? bare[0]! : null,
+    asksStandard: names.asks.some((w) => text.includes(w)) || figures.length > 0,
+    asksFloor: names.floor.some((w) => text.includes(w)),
+    local: names.local.some((w) => text.includes(w)) || /(?:19|20)\d{2}\s*年/u.test(text),
+    rate: names.rates.some((w) => text.includes(w)),
+  };
+}

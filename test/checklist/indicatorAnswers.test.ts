@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadLexicon } from '../../src/answer/lexicon.js';
+import { planQuery } from '../../src/answer/plan.js';
+import type { Answer } from '../../src/answer/types.js';
+import { IndicatorAnswers } from '../../src/checklist/answerer.js';
+import { indicatorFacts } from '../../src/checklist/explain.js';
+import { loadIndicatorNames, parseIndicatorNames } from '../../src/checklist/indicatorNames.js';
+import { loadChecklists } from '../../src/checklist/load.js';
+import { readIndicatorQuestion } from '../../src/checklist/question.js';
+import { indicatorValue, judge } from '../../src/checklist/rules.js';
+import type { NumericIndicator } from '../../src/checklist/types.js';
+import { answerReply } from '../../src/chat/answerView.js';
+import { thrown } from '../helpers/thrown.js';
+import { repoRoot } from '../ingest/pipelineFixture.js';
+
+const dir = path.join(repoRoot, 'corpus/checklists');
+const checklists = loadChecklists(dir);
+const names = loadIndicatorNames(dir, checklists)!;
+const lexicon = loadLexicon();
+const facts = (q: string) => indicatorFacts(checklists, readIndicatorQuestion(q, names)!).map((f) => f.text);
+const indicator = (checklist: string, id: string) => checklists.find((c) => c.id === checklist)!.indicators.find((i) => i.id === id) as NumericIndicator;
+const noAnswer: Answer = { question: '', status: 'not_found', quotes: [], citations: [], reason: { code: 'no_match' }, suggestions: [] };
+
+describe('reading an indicator question', () => {
+  it('knows an indicator by its everyday name, the stage, and the asker\'s student count', () => {
+    const q = readIndicatorQuestion('我们初中1200个学生，操场得有多大', names)!;
+    expect(q.indicators.map((n) => n.indicator.id)).toEqual(['sport']);
+    expect(q).toMatchObject({ stages: ['junior'], stageNamed: true, asksStandard: true });
+    expect(q.figures).toEqual([{ value: 1200, unit: '人', kind: 'students' }]);
+  });
+
+  it('a rate (每百名) and the numbers of an indicator\'s name (5年360学时) are not the asker\'s figures; 老师340人 is not a student count', () => {
+    expect(readIndicatorQuestion('每百名学生高学历老师3.5个', names)!.figures.map((f) => f.value)).toEqual([3.5]);
+    expect(readIndicatorQuestion('应参训老师1250人，5年360学时完成了1190人', names)!.figures.map((f) => f.value)).toEqual([1250, 1190]);
+    expect(readIndicatorQuestion('符合交流条件的老师340人，轮岗要多少', names)!.figures[0]).toMatchObject({ value: 340, kind: null });
+  });
+
+  it('66万 is 660000 元, and 930万元 keeps its 万', () => {
+    expect(readIndicatorQuestion('特教学校120个学生，一年公用经费66万，够不够', names)!.figures[1]).toEqual({ value: 660000, unit: '元', kind: null });
+    expect(readIndicatorQuestion('4200个学生、仪器设备共930万元，够吗', names)!.figures[1]!.value).toBe(9_300_000);
+  });
+
+  it('is not an indicator question when nothing the data holds is named', () => {
+    expect(readIndicatorQuestion('领导小组组长是谁', names)).toBeNull();
+  });
+});
+
+describe('the facts from the checklist data', () => {
+  it('states the standard of both stages when none is named, with the formula', () => {
+    expect(facts('运动场要多大')[0]).toBe('生均体育运动场馆面积：小学不少于 7.5 平方米/生，初中不少于 10.2 平方米/生（体育运动场馆面积（室内场馆＋室外场地）÷ 在校学生数）');
+  });
+
+  it('turns the asker\'s students into the least total, which the rule code itself judges as met (and one less as not)', () => {
+    expect(facts('我们初中1200个学生，操场得有多大')).toContain('按 1200 名学生算，初中的体育运动场馆面积（室内场馆＋室外场地）至少 12240 平方米（1200 × 10.2）');
+    const sport = indicator('youzhi-2017-resource', 'sport');
+    expect(judge(sport, indicatorValue(sport, { sport_area: 12240, students: 1200 })!, 'junior')!.pass).toBe(true);
+    expect(judge(sport, indicatorValue(sport, { sport_area: 12239, students: 1200 })!, 'junior')!.pass).toBe(false);
+    // Whole people are rounded up: 4.2 × 1120 ÷ 100 = 47.04 → 48.
+    expect(facts('小学1120人，高于规定学历的老师至少几个').join('\n')).toContain('至少 48 人');
+  });
+
+  it('per 12 classes in rooms, rounded up as the formula does', () => {
+    expect(facts('我们26个班，音乐教室要几间').join('\n')).toContain('至少 3 间（每 12 个班 1 间，不足 12 个班按 12 个班算：⌈26 ÷ 12⌉ × 1）');
+  });
+
+  it('judges the asker\'s value and, for the 7 school items, the 85 % floor of the 单校规则', () => {
+    const lines = facts('小学生均设备值1800元，算达标吗');
+    expect(lines).toContain('您说的 1800 元/生：没有达到小学标准（不少于 2000）');
+    expect(lines.join('\n')).toContain('2000 × 0.85 = 1700 元/生。您的数高于底线：如果其余 6 项都达标，这所学校仍然合格');
+    expect(facts('小学生均运动场只有6.2平，其他都达标了，能过吗').join('\n')).toContain('7.5 × 0.85 = 6.375 平方米/生。您的数低于底线：这所学校不合格');
+  });
+
+  it('works a share out of two counts and the total out of money and pupils, with the rule code', () => {
+    expect(facts('这届初一进来600人，到初三剩566，巩固率够吗').join('\n')).toContain('566 ÷ 600 × 100 = 94.33 %：没有达到标准（不少于 95）');
+    expect(facts('特教学校120个学生，一年公用经费66万，生均够不够').join('\n')).toContain('660000 ÷ 120 = 5500 元/生·年：没有达到标准（不少于 6000）');
+  });
+
+  it('a 差异系数 against the limit of each evaluation', () => {
+    expect(facts('小学有一项差异系数0.52，算不算达标').join('\n')).toContain('您说的差异系数 0.52（小学）：超过上限 0.5，不符合要求');
+  });
+
+  it('follows the data: a changed threshold changes the standard and the computed requirement', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'junheng-checklists-'));
+    try {
+      fs.cpSync(dir, copy, { recursive: true });
+      const file = path.join(copy, 'youzhi-2017-resource.yaml');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('thresholds: {primary: 7.5, junior: 10.2}', 'thresholds: {primary: 7.5, junior: 11}'));
+      const changed = loadChecklists(copy);
+      const q = readIndicatorQuestion('我们初中1200个学生，操场得有多大', loadIndicatorNames(copy, changed)!)!;
+      const lines = indicatorFacts(changed, q).map((f) => f.text);
+      expect(lines[0]).toContain('初中不少于 11 平方米/生');
+      expect(lines).toContain('按 1200 名学生算，初中的体育运动场馆面积（室内场馆＋室外场地）至少 13200 平方米（1200 × 11）');
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects names data that points at no numeric indicator, in Chinese', () => {
+    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试' }, local: { words: ['该县'], reason: '测试' }, figures: [], units: [], stages: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试' }, floor: { words: ['底线'], reason: '测试' }, rates: { words: ['生均'], reason: '测试' } };
+    expect(thrown(() => parseIndicatorNames(raw, 'names.yaml', checklists))).toMatchObject({ userMessage: expect.stringMatching(/youzhi-2017-resource\/nope 不是任何检查清单里的数值指标/u) });
+  });
+});
+
+describe('indicator answers in the chat', () => {
+  const answers = new IndicatorAnswers(checklists, names);
+  const finish = (q: string, passage: Answer = noAnswer) => answers.finish(planQuery(q, { lexicon }), passage);
+
+  it('answers from the data, each fact with the rule it comes from, readable on a phone', () => {
+    const a = finish('我们初中1200个学生，操场得有多大');
+    expect(a.status).toBe('answered');
+    const text = answerReply(a).text;
+    expect(text).toContain('按国家标准（自查清单的数据，每条注明出处）：');
+    expect(text).toContain('依据：《县域义务教育优质均衡发展督导评估办法》（教督〔2017〕6号）第六条第（五）项');
+    expect(text).toContain('12240 平方米');
+  });
+
+  it('a stage the data does not cover is said plainly, never answered with another stage\'s standard', () => {
+    const a = finish('幼儿园生均户外活动场地国家标准是多少');
+    expect(a).toMatchObject({ status: 'partial', reason: { code: 'fact_missing', asked: { kind: 'uncovered', label: '幼儿园' } } });
+    expect(answerReply(a).text).toContain('没有「幼儿园」的标准');
+    expect(answerReply(a).text).not.toMatch(/\d+(?:\.\d+)? 平方米/u);
+  });
+
+  it('高中 inside an indicator\'s own name (优质高中招生名额分配) is not a stage the data lacks', () => {
+    expect(finish('优质高中招生名额分配到初中的比例要多少')).toMatchObject({ status: 'answered' });
+  });
+
+  it('an item with no national value (基本均衡\'s 计算机台数) is partial: the data says there is none', () => {
+    expect(finish('基均的电脑台数有标准吗').status).toBe('partial');
+  });
+
+  it('leaves a question about one county\'s own document to the passages', () => {
+    const passage: Answer = { ...noAnswer, question: '拜城县的操场有多大' };
+    expect(finish('拜城县的操场有多大', passage)).toBe(passage);
+  });
+});
