@@ -70,6 +70,19 @@ export interface Fact {
   noStandard?: boolean;
 }
 
+/**
+ * What an answer was about, kept per user so that a follow-up (那初中呢？,
+ * 如果是1500人呢？) builds on it. Plain data: it is stored between messages.
+ */
+export interface Topic {
+  kind: 'indicator';
+  /** checklist id / indicator id of each indicator the answer was about. */
+  indicators: string[];
+  stages: ('primary' | 'junior')[];
+  stageNamed: boolean;
+  figures: { value: number; unit: string | null; kind: 'students' | 'classes' | null }[];
+}
+
 export interface Answer {
   question: string;
   status: AnswerStatus;
@@ -80,9 +93,12 @@ export interface Answer {
   suggestions: Suggestion[];
   /** Statements from the checklist data (with their sources), before any quotes. */
   facts?: Fact[];
+  /** What the answer was about, for a follow-up question; absent when a new question should start fresh. */
+  topic?: Topic;
 }
 
 /** Anything that answers a question from the index: extractive now, an LLM later. */
 export interface Answerer {
-  answer(question: string): Promise<Answer>;
+  /** `topic`: what the user's previous answer was about, for a follow-up question. */
+  answer(question: string, topic?: Topic): Promise<Answer>;
 }

@@ -4,6 +4,7 @@ import { block, line, richText, type Block, type Line } from '../present/blocks.
 import { citationLine, sectionOf, truncate } from '../present/citation.js';
 import { ANSWER, EXAMPLE_QUESTIONS, EXAMPLE_TOPICS, MAX_BUTTON_CHARS } from './texts.js';
 import type { Button, Reply } from './types.js';
+import { LEARN } from '../learn/dialogue.js';
 
 /** The action of a 查看原文 / 看看 button: the engine shows the passage in full. */
 export const SHOW = 'show:';
@@ -40,6 +41,8 @@ export function answerButtons(answer: Answer): Button[][] {
   if (answer.status !== 'not_found' && answer.citations.length > 0) {
     rows.push(answer.citations.map((c, i) => ({ label: ANSWER.viewButton(i + 1), action: `${SHOW}${c.passageId}` })));
   }
+  // An answer from the standards leads on to checking one's own school against all of them.
+  if (answer.status === 'answered' && answer.facts && answer.facts.length > 0) rows.push([{ label: ANSWER.checklistButton, action: LEARN.checklist }]);
   const cited = new Set(answer.status === 'not_found' ? [] : answer.citations.map((c) => c.passageId));
   for (const s of answer.suggestions) {
     if (!cited.has(s.passageId)) rows.push([{ label: lookLabel(s), action: `${SHOW}${s.passageId}` }]);

@@ -17,6 +17,7 @@ import type { Logger } from '../logger.js';
 import { openUserState, stateNoticeText, type StateRecovery } from '../state/db.js';
 import { ChatEngine } from './engine.js';
 import { LiveKnowledge } from './knowledge.js';
+import { TopicStore } from './topics.js';
 import { UpdateInbox } from '../state/inbox.js';
 import type { Reply } from './types.js';
 
@@ -67,7 +68,7 @@ export function createApp(config: Config, embedder: IdentifiedEmbeddings, log?: 
   const dialogue = new ChecklistDialogue(checklists, new ChecklistRunStore(db), countyAssessor(checklists), ranges);
   const learn = new LearnDialogue(() => checklists, new TourStore(db));
   const notice = state.recovered ? stateNoticeText(state.recovered) : undefined;
-  const engine = new ChatEngine(() => knowledge.get(), { dialogue, reportFile: (r) => reportWorkbook(r) }, learn, notice);
+  const engine = new ChatEngine(() => knowledge.get(), { dialogue, reportFile: (r) => reportWorkbook(r) }, learn, notice, new TopicStore(db));
   return {
     engine,
     stateNotice: state.recovered,

@@ -3,6 +3,7 @@ import { sourceLabel } from '../present/citation.js';
 import { answerReply, SHOW } from './answerView.js';
 import type { IndexedDocument, StoredPassage } from '../index/store.js';
 import * as T from './texts.js';
+import type { TopicStore } from './topics.js';
 import { ChecklistDialogue, CL } from '../checklist/dialogue.js';
 import { LEARN, type Asked, type LearnDialogue } from '../learn/dialogue.js';
 import type { ChecklistReport } from '../checklist/report.js';
@@ -61,6 +62,7 @@ export class ChatEngine {
     private readonly checklist?: ChecklistPart,
     private readonly learn?: LearnDialogue,
     private readonly progressNotice?: string,
+    private readonly topics?: TopicStore,
   ) {}
 
   private withNotice(userId: string, input: ChatInput, replies: Reply[]): Reply[] {
@@ -127,7 +129,7 @@ export class ChatEngine {
     const text = input.text.trim();
     if (!text) return [{ text: T.EMPTY_QUESTION }];
     if (text.startsWith('/')) return this.command(kb, userId, text);
-    if (this.learn?.awaitsQuestion(userId)) return this.learn.onQuestion(userId, text, (q) => this.ask(kb, q));
+    if (this.learn?.awaitsQuestion(userId)) return this.learn.onQuestion(userId, text, (q) => this.ask(kb, q, userId));
     const dialogue = this.checklist?.dialogue;
     if (dialogue?.awaitsAnswer(userId)) {
       const replies = dialogue.onText(userId, text);
@@ -136,7 +138,7 @@ export class ChatEngine {
     // Digits or punctuation alone ("3", "？？") are not a question: search would still find something.
     if (!/[\p{L}]/u.test(text)) return [{ text: T.NOT_A_QUESTION }];
     if ([...text].length > T.MAX_QUESTION_CHARS) return [{ text: T.TOO_LONG }];
-    const answer = (await this.ask(kb, text)).reply;
+    const answer = (await this.ask(kb, text, userId)).reply;
     const reminder = dialogue?.reminder(userId);
     return reminder ? [answer, { text: reminder }] : [answer];
   }
@@ -191,13 +193,17 @@ export class ChatEngine {
     }
     if (action.startsWith('ask:')) {
       const question = T.EXAMPLE_QUESTIONS[Number(action.slice(4))];
-      if (question) return [(await this.ask(kb, question)).reply];
+      if (question) return [(await this.ask(kb, question, userId)).reply];
     }
     return [{ text: T.UNKNOWN_COMMAND }];
   }
 
-  private async ask(kb: KnowledgeBase, question: string): Promise<Asked> {
-    const answer = await kb.answerer.answer(question);
+  /** Answers with the user's last topic for a follow-up (那初中呢？), and keeps the new one; another question starts fresh. */
+  private async ask(kb: KnowledgeBase, question: string, userId: string): Promise<Asked> {
+    const previous = this.topics?.get(userId);
+    const answer = await kb.answerer.answer(question, previous);
+    if (answer.topic) this.topics?.save(userId, answer.topic);
+    else if (previous) this.topics?.delete(userId);
     return { reply: answerReply(answer), status: answer.status };
   }
 }

@@ -49,6 +49,7 @@ export const ANSWER = {
   noStandard: '自查清单的数据里没有您问的达标值：',
   unverified: '（此项未经核实，请以原文为准）',
   related: '相关原文：',
+  checklistButton: '对照全部指标做一次自查',
   uncovered: (what: string) => `自查清单的数据只包括义务教育阶段小学、初中的国家标准，没有「${what}」的标准，这里不能拿别的标准套用。`,
   /** Lead of quotes that are all from the project's restatement of the national standards. */
   leadRestatement: '根据本项目整理的国家标准（整理稿，请以原文为准）：',

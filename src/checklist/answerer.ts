@@ -6,10 +6,10 @@
  */
 import type { AnswerPipeline } from '../answer/pipeline.js';
 import type { QueryPlan } from '../answer/plan.js';
-import type { Answer, Answerer } from '../answer/types.js';
+import type { Answer, Answerer, Topic } from '../answer/types.js';
 import { indicatorFacts } from './explain.js';
 import type { IndicatorNames } from './indicatorNames.js';
-import { readIndicatorQuestion } from './question.js';
+import { followUpQuestion, readIndicatorQuestion, topicOf, type IndicatorQuestion } from './question.js';
 import type { Checklist } from './types.js';
 
 export class IndicatorAnswers {
@@ -21,21 +21,28 @@ export class IndicatorAnswers {
   /** The chat's answerer: the passage pipeline, then the data where it answers. The eval runs the same two steps. */
   over(pipeline: AnswerPipeline): Answerer {
     return {
-      answer: async (question: string) => {
+      answer: async (question: string, topic?: Topic) => {
         const prepared = await pipeline.prepare(question);
-        return this.finish(prepared.plan, pipeline.compose(prepared, pipeline.decide(prepared)));
+        return this.finish(prepared.plan, pipeline.compose(prepared, pipeline.decide(prepared)), topic);
       },
     };
   }
 
   /** The answer to give: the data's, when it answers the question; otherwise the passage answer unchanged. */
-  finish(plan: QueryPlan, passage: Answer): Answer {
+  finish(plan: QueryPlan, passage: Answer, previous?: Topic): Answer {
+    const follow = previous ? followUpQuestion(plan.repaired, previous, this.names) : null;
+    // The passages found for 那初中呢 are about nothing in particular: a follow-up is answered from the data alone.
+    if (follow) return this.fromData(plan, { ...passage, status: 'not_found', quotes: [], citations: [] }, follow);
     const q = readIndicatorQuestion(plan.repaired, this.names);
     if (!q || !q.asksStandard || q.local) return passage;
     // A question about one county's or one document's own figures (拜城县的操场) is for the documents, not the national standard.
     // The segmenter tags some indicator names as places (音乐教室): those do not count.
     const named = (form: string) => q.indicators.some((n) => n.names.some((name) => name.includes(form) || form.includes(name)));
     if (!q.uncovered && (plan.documentRef || plan.concepts.some((c) => (c.place || c.scope) && !c.forms.some(named)))) return passage;
+    return this.fromData(plan, passage, q);
+  }
+
+  private fromData(plan: QueryPlan, passage: Answer, q: IndicatorQuestion): Answer {
     const kept = passage.status === 'answered' ? { quotes: passage.quotes, citations: passage.citations } : { quotes: [], citations: [] };
     if (q.uncovered) {
       return {
@@ -55,6 +62,6 @@ export class IndicatorAnswers {
       if (passage.status === 'answered') return passage;
       return { question: plan.question, status: 'partial', ...kept, reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, suggestions: passage.suggestions, facts };
     }
-    return { question: plan.question, status: 'answered', ...kept, reason: { code: 'answered' }, suggestions: [], facts };
+    return { question: plan.question, status: 'answered', ...kept, reason: { code: 'answered' }, suggestions: [], facts, topic: topicOf(q) };
   }
 }

@@ -21,6 +21,7 @@ const NamesFileSchema = z.strictObject({
   figures: z.array(z.strictObject({ field: z.enum(['students', 'classes']), after: words, notAfter: z.array(z.string().min(1)), reason })),
   floor: z.strictObject({ words, reason }),
   rates: z.strictObject({ words, reason }),
+  followUp: z.strictObject({ words, reason }),
   units: z.array(z.strictObject({ unit: z.string().min(1), factor: z.number().positive().optional(), words, reason })),
   stages: z.array(z.strictObject({ stage: z.enum(['primary', 'junior']), names: words, reason })),
   uncovered: z.strictObject({ names: words, standardWords: words, reason }),
@@ -48,6 +49,8 @@ export interface IndicatorNames {
   floor: readonly string[];
   /** Words that make a figure a rate (生均, 每百): only such a figure is the indicator's own value. */
   rates: readonly string[];
+  /** Words marking a follow-up of the previous indicator question (那初中呢？). */
+  followUp: readonly string[];
   /** The asker's unit words, longest first, with the checklist unit and factor they stand for (66万 → 660000 元). */
   units: readonly { word: string; unit: string; factor: number }[];
   stages: readonly { stage: Stage; names: readonly string[] }[];
@@ -92,6 +95,7 @@ export function parseIndicatorNames(raw: unknown, file: string, checklists: read
     figures: data.figures.map(({ field, after, notAfter }) => ({ field, after: [...after].sort((a, b) => b.length - a.length), notAfter })),
     floor: data.floor.words,
     rates: data.rates.words,
+    followUp: data.followUp.words,
     units: data.units.flatMap((u) => u.words.map((word) => ({ word, unit: u.unit, factor: u.factor ?? 1 }))).sort((a, b) => b.word.length - a.word.length),
     stages: data.stages.map(({ stage, names }) => ({ stage, names })),
     uncovered: data.uncovered.names,

@@ -5,6 +5,7 @@
  * Pure: the words come from the names data.
  */
 import { arabicQuantities } from '../answer/numerals.js';
+import type { Topic } from '../answer/types.js';
 import type { FigureKind, IndicatorNames, NamedIndicator } from './indicatorNames.js';
 import type { Stage } from './types.js';
 
@@ -110,5 +111,50 @@ export function readIndicatorQuestion(question: string, names: IndicatorNames): 
     asksFloor: names.floor.some((w) => text.includes(w)),
     local: names.local.some((w) => text.includes(w)) || /(?:19|20)\d{2}\s*年/u.test(text),
     rate: names.rates.some((w) => text.includes(w)),
+  };
+}
+
+/** The question as plain data, kept so that a follow-up can build on it. */
+export function topicOf(q: IndicatorQuestion): Topic {
+  return {
+    kind: 'indicator',
+    indicators: q.indicators.map((n) => `${n.checklist.id}/${n.indicator.id}`),
+    stages: [...q.stages],
+    stageNamed: q.stageNamed,
+    figures: q.figures.map((f) => ({ ...f })),
+  };
+}
+
+/**
+ * A follow-up of the previous indicator question (那初中呢？, 如果是1500人呢？,
+ * 体艺老师呢？): what it names replaces the previous indicator, stage or
+ * figure of the same kind; the rest carries over. Null when the question
+ * is not a follow-up (no follow-up word, or a whole new question).
+ */
+export function followUpQuestion(question: string, previous: Topic, names: IndicatorNames): IndicatorQuestion | null {
+  const text = question.normalize('NFKC');
+  if (!names.followUp.some((w) => text.includes(w))) return null;
+  const current = readIndicatorQuestion(question, names);
+  const stagesNamed = names.stages.filter((s) => s.names.some((w) => text.includes(w))).map((s) => s.stage);
+  const figures = current?.figures ?? figuresOf(text, names, []);
+  const named = current?.indicators ?? [];
+  // A new indicator together with its own stage or figures is a new question, not a follow-up.
+  if (named.length > 0 && (stagesNamed.length > 0 || figures.length > 0)) return null;
+  if (named.length === 0 && stagesNamed.length === 0 && figures.length === 0) return null;
+  const indicators =
+    named.length > 0 ? named : previous.indicators.flatMap((ref) => names.indicators.filter((n) => `${n.checklist.id}/${n.indicator.id}` === ref));
+  if (indicators.length === 0) return null;
+  const kinds = new Set(figures.map((f) => `${f.kind}|${f.unit}`));
+  return {
+    indicators,
+    stages: stagesNamed.length > 0 ? stagesNamed : previous.stages,
+    stageNamed: stagesNamed.length > 0 || previous.stageNamed,
+    uncovered: current?.uncovered ?? null,
+    figures: [...figures, ...previous.figures.filter((f) => !kinds.has(`${f.kind}|${f.unit}`))],
+    coefficient: current?.coefficient ?? null,
+    asksStandard: true,
+    local: false,
+    asksFloor: current?.asksFloor ?? false,
+    rate: current?.rate ?? false,
   };
 }

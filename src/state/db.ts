@@ -36,6 +36,12 @@ const MIGRATIONS = [
    INSERT INTO checklist_reports (user_id, run, finished_at)
      SELECT user_id, run, updated_at FROM checklist_runs
      WHERE CASE WHEN json_valid(run) THEN json_extract(run, '$.step.kind') = 'done' AND json_extract(run, '$.answers') != '{}' ELSE 0 END`,
+  // What a user's last answer was about, for a follow-up question (那初中呢？) after a restart too.
+  `CREATE TABLE chat_topics (
+     user_id TEXT PRIMARY KEY,
+     run TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   )`,
 ];
 
 /** The schema version `openStateDb` migrates to. */

@@ -16,7 +16,7 @@ export class UserDocuments<T> {
   private readonly putStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
 
-  constructor(db: Database.Database, table: 'checklist_runs' | 'tour_runs', private readonly schema: z.ZodType<T>) {
+  constructor(db: Database.Database, table: 'checklist_runs' | 'tour_runs' | 'chat_topics', private readonly schema: z.ZodType<T>) {
     this.getStmt = db.prepare(`SELECT run FROM ${table} WHERE user_id = ?`);
     this.putStmt = db.prepare(
       `INSERT INTO ${table} (user_id, run, updated_at) VALUES (?, ?, ?)
