@@ -138,7 +138,10 @@ function verdict(checklist: Checklist, ind: NumericIndicator, stage: Stage | 'co
   const shown = formatValue(value, { judged: { threshold: j.threshold, comparator: ind.comparator, pass: j.pass } });
   const what = given.how ? `按您给的数算，${ind.name}是 ${given.how} = ${shown} ${ind.unit}` : `您说的 ${shown} ${ind.unit}`;
   const where = stage === 'county' ? '' : STAGE_NAMES[stage];
-  const out = [fact(`${what}：${j.pass ? '达到' : '没有达到'}${where}标准（${COMPARATOR_WORDS[ind.comparator]} ${fmt(j.threshold)}）`, ind.source, ind.unverified)];
+  // An upper limit (班额不超过 50) is kept or exceeded, a lower one reached or not.
+  const upper = ind.comparator === '<=' || ind.comparator === '<';
+  const outcome = upper ? (j.pass ? '没有超过' : '超过了') : j.pass ? '达到' : '没有达到';
+  const out = [fact(`${what}：${outcome}${where}标准（${COMPARATOR_WORDS[ind.comparator]} ${fmt(j.threshold)}）`, ind.source, ind.unverified)];
   const rule = checklist.schoolRule;
   if (!j.pass && rule && rule.indicatorIds.includes(ind.id) && (ind.comparator === '>=' || ind.comparator === '>')) {
     const floor = j.threshold * rule.floorRatio;

@@ -78,6 +78,11 @@ describe('the facts from the checklist data', () => {
     expect(facts('特教学校120个学生，一年公用经费66万，生均够不够').join('\n')).toContain('660000 ÷ 120 = 5500 元/生·年：没有达到标准（不少于 6000）');
   });
 
+  it('an upper limit is exceeded or kept, not "reached": 班额, 学校规模', () => {
+    expect(facts('我们初中最大班52人')).toContain('您说的 52 人/班：超过了初中标准（不超过 50）');
+    expect(facts('初中在校生2150人，规模有没有超')).toContain('您说的 2150 人：超过了初中标准（不超过 2000）');
+  });
+
   it('a 差异系数 against the limit of each evaluation', () => {
     expect(facts('小学有一项差异系数0.52，算不算达标').join('\n')).toContain('您说的差异系数 0.52（小学）：超过上限 0.5，不符合要求');
   });
