@@ -1,10 +1,15 @@
 import { createApp } from '../chat/app.js';
 import { startTelegram } from '../telegram/start.js';
 import { loadConfig } from '../config.js';
-import { JunhengError } from '../errors.js';
+import { IngestBusyError, JunhengError } from '../errors.js';
+import { runIngestIsolated } from '../ingest/isolated.js';
 import { scanCorpus } from '../ingest/scan.js';
 import { LocalHashEmbeddings } from '../index/embedder.js';
 import { staleReason } from '../index/freshness.js';
+import { currentGeneration } from '../index/generations.js';
+import type { IdentifiedEmbeddings } from '../index/embedder.js';
+import type { Logger } from '../logger.js';
+import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { stateNoticeText } from '../state/db.js';
 import { summaryText } from './ingestReport.js';
@@ -29,8 +34,7 @@ async function main(): Promise<void> {
       return;
     }
     process.stdout.write(`${reason}，正在建立索引……\n`);
-    const summary = await ingestWithProgress({ dirs, indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }, log);
-    process.stdout.write(`${summaryText(summary)}\n\n`);
+    if ((await bringUpToDate(config, embedder, log)) === 'later') void catchUpLater(config, embedder, log);
   }
   const app = createApp(config, embedder, log);
   // Whoever started the program reads this first; the recovery itself is logged at warn.
@@ -51,6 +55,53 @@ async function main(): Promise<void> {
     await runTerminalChat(app.engine, process.stdin, process.stdout, config.reportDir, (e) => log.error({ err: e }, 'message failed'));
   } finally {
     app.close();
+  }
+}
+
+/** How often a start that found another ingest running checks whether it has finished. */
+const BUSY_POLL_MS = 1000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A wait that never keeps the process alive on its own (the terminal chat may end first). */
+const idle = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
+/**
+ * Indexes the corpus at start. Another ingest may still hold the lock (one
+ * that outlived a killed bot for a moment, or `npm run ingest` in another
+ * terminal): with an index to answer from, the start goes on and catches up
+ * later; without one it waits for the other to finish.
+ */
+async function bringUpToDate(config: Config, embedder: IdentifiedEmbeddings, log: Logger): Promise<'done' | 'later'> {
+  for (let told = false; ; await sleep(BUSY_POLL_MS)) {
+    try {
+      const summary = await ingestWithProgress({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }, log);
+      process.stdout.write(`${summaryText(summary)}\n\n`);
+      return 'done';
+    } catch (e) {
+      if (!(e instanceof IngestBusyError)) throw e;
+      if (currentGeneration(config.indexDir) !== null) {
+        process.stdout.write(`${e.userMessage}\n先用现有的索引回答，那个任务结束后再更新索引。\n\n`);
+        return 'later';
+      }
+      if (!told) process.stdout.write(`${e.userMessage}\n还没有可用的索引，等它完成……\n`);
+      told = true;
+    }
+  }
+}
+
+/** Re-indexes in the background once the other ingest has let go, while the bot answers from the current index. */
+async function catchUpLater(config: Config, embedder: IdentifiedEmbeddings, log: Logger): Promise<void> {
+  for (;;) {
+    await idle(BUSY_POLL_MS);
+    if (staleReason(config.indexDir, [config.corpusDir], embedder) === null) return;
+    try {
+      const summary = await runIngestIsolated({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes });
+      log.info({ summary }, 'caught up with the corpus after another ingest finished');
+      return;
+    } catch (e) {
+      if (e instanceof IngestBusyError) continue;
+      log.error({ err: e }, 'background re-index at start failed');
+      return;
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, seedsDir, tempDir } from '../ingest/pipelineFixture.js';
 
@@ -7,11 +8,11 @@ const indexDir = tempDir('start-index');
 afterAll(() => fs.rmSync(indexDir, { recursive: true, force: true }));
 
 /** Runs `npm start`'s entry point with lines on stdin; resolves with everything it printed. */
-function startWith(lines: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function startWith(lines: string[], corpusDir = seedsDir): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/start.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, CORPUS_DIR: seedsDir, INDEX_DIR: indexDir, LOG_LEVEL: 'silent', TELEGRAM_BOT_TOKEN: '' },
+      env: { ...process.env, CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: 'silent', TELEGRAM_BOT_TOKEN: '' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -50,5 +51,25 @@ describe('npm start (terminal chat)', () => {
     expect(run.stdout).toContain('没有这个选项');
     expect(run.stdout).not.toContain('正在建立索引');
     expect(run.stdout).toMatch(/已收录 5 个文件/u);
+  });
+
+  it('does not give up when another ingest holds the lock: it answers from the current index and says so', async () => {
+    // A corpus with one more document than the index, and the lock held by a live process (an ingest outliving a killed bot).
+    const corpus = tempDir('start-busy-corpus');
+    for (const f of fs.readdirSync(seedsDir)) fs.copyFileSync(path.join(seedsDir, f), path.join(corpus, f));
+    fs.writeFileSync(path.join(corpus, '新增.md'), '# 青禾县课后服务细则\n\n课后服务每天结束时间不早于17:30。\n');
+    const holder = spawn('sleep', ['30']);
+    fs.writeFileSync(path.join(indexDir, 'ingest.lock'), JSON.stringify({ pid: holder.pid, startedAt: new Date().toISOString() }));
+    try {
+      const run = await startWith(['/sources'], corpus);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('另一个索引任务正在进行');
+      expect(run.stdout).toContain('先用现有的索引回答');
+      expect(run.stdout).toMatch(/已收录 5 个文件/u);
+    } finally {
+      holder.kill();
+      fs.rmSync(path.join(indexDir, 'ingest.lock'), { force: true });
+      fs.rmSync(corpus, { recursive: true, force: true });
+    }
   });
 });
