@@ -38,7 +38,9 @@ export class IndicatorAnswers {
     // A question about one county's or one document's own figures (拜城县的操场) is for the documents, not the national standard.
     // The segmenter tags some indicator names as places (音乐教室): those do not count.
     const named = (form: string) => q.indicators.some((n) => n.names.some((name) => name.includes(form) || form.includes(name)));
-    if (!q.uncovered && (plan.documentRef || plan.concepts.some((c) => (c.place || c.scope) && !c.forms.some(named)))) return passage;
+    // 优质均衡办法中… names the national document itself, which the data restates.
+    const ownDocument = plan.documentRef !== null && !q.namesProgram;
+    if (!q.uncovered && (ownDocument || plan.concepts.some((c) => (c.place || c.scope) && !c.forms.some(named)))) return passage;
     return this.fromData(plan, passage, q);
   }
 

@@ -187,9 +187,29 @@ function balanceFacts(checklists: readonly Checklist[], q: IndicatorQuestion): F
   });
 }
 
+/** The items of each part asked for, in checklist order, with the article they share. */
+function partFacts(q: IndicatorQuestion): Fact[] {
+  return q.parts.map((p) => {
+    const items = p.checklist.indicators.filter((i) => i.source.location.startsWith(p.location));
+    const source = items[0] ? { ...items[0].source, location: p.location || items[0].source.location } : null;
+    const names = items.map((i) => `${i.name}${i.unverified ? '（未核实）' : ''}`);
+    return fact(`${p.title}（清单里的 ${items.length} 个条目）：${names.join('；')}`, source, false);
+  });
+}
+
+/** A 一票否决 item named: what it means, and every such item the data lists. */
+function vetoFacts(checklists: readonly Checklist[], q: IndicatorQuestion): Fact[] {
+  if (q.vetoes.length === 0) return [];
+  const all = checklists.flatMap((c) => c.indicators.filter((i) => i.veto));
+  const named = q.vetoes.filter((v) => v.indicator.kind === 'boolean').map((v) => `「${v.indicator.name}」`);
+  const lead = named.length > 0 ? `${named.join('、')}是一票否决项：做不到的话，全县不能通过优质均衡认定。` : '一票否决：下列任何一项做不到，全县不能通过优质均衡认定。';
+  const first = q.vetoes[0]!.indicator;
+  return [fact(`${lead}一票否决的情形有：${all.map((i) => `${i.name}${i.unverified ? '（未核实）' : ''}`).join('；')}`, first.source, q.vetoes.some((v) => v.indicator.unverified))];
+}
+
 /** The facts answering an indicator question; empty when the data has nothing to say about it. */
 export function indicatorFacts(checklists: readonly Checklist[], q: IndicatorQuestion): Fact[] {
-  const out: Fact[] = [];
+  const out: Fact[] = [...partFacts(q), ...vetoFacts(checklists, q)];
   for (const { checklist, indicator: ind } of q.indicators.slice(0, 3)) {
     const standard = standardLine(ind, q.stages);
     if (!standard) {
@@ -211,6 +231,6 @@ export function indicatorFacts(checklists: readonly Checklist[], q: IndicatorQue
     if (given) for (const stage of stages) out.push(...verdict(checklist, ind, stage, given));
     else if (q.asksFloor) out.push(...floors(checklist, ind, stages));
   }
-  if (q.coefficient !== null || (q.indicators.length === 0 && out.length === 0)) out.push(...balanceFacts(checklists, q));
+  if (q.coefficient !== null || (q.indicators.length === 0 && q.parts.length === 0 && q.vetoes.length === 0 && out.length === 0)) out.push(...balanceFacts(checklists, q));
   return out;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { JunhengError } from '../errors.js';
 import { defaultYamlParser, type YamlParser } from './load.js';
-import type { Checklist, NumericIndicator, Stage } from './types.js';
+import type { Checklist, Indicator, NumericIndicator, Stage } from './types.js';
 
 const words = z.array(z.string().trim().min(1)).min(1);
 const reason = z.string().trim().min(2);
@@ -22,6 +22,9 @@ const NamesFileSchema = z.strictObject({
   floor: z.strictObject({ words, reason }),
   rates: z.strictObject({ words, reason }),
   followUp: z.strictObject({ words, reason }),
+  parts: z.array(z.strictObject({ checklist: z.string().min(1), title: z.string().min(1), location: z.string(), names: words, reason })),
+  lists: z.strictObject({ words, reason }),
+  vetoes: z.array(z.strictObject({ ref: z.string().regex(/^[\w-]+\/[\w-]+$/u), names: words, reason })),
   units: z.array(z.strictObject({ unit: z.string().min(1), factor: z.number().positive().optional(), words, reason })),
   stages: z.array(z.strictObject({ stage: z.enum(['primary', 'junior']), names: words, reason })),
   uncovered: z.strictObject({ names: words, standardWords: words, reason }),
@@ -51,6 +54,12 @@ export interface IndicatorNames {
   rates: readonly string[];
   /** Words marking a follow-up of the previous indicator question (那初中呢？). */
   followUp: readonly string[];
+  /** Parts of an evaluation (资源配置, 教育质量 …): the checklist items whose article starts with `location`. */
+  parts: readonly { checklist: Checklist; title: string; location: string; names: readonly string[] }[];
+  /** Words asking what a part holds (有哪些, 分别是). */
+  lists: readonly string[];
+  /** The 一票否决 items, by how people name them. */
+  vetoes: readonly { checklist: Checklist; indicator: Indicator; names: readonly string[] }[];
   /** The asker's unit words, longest first, with the checklist unit and factor they stand for (66万 → 660000 元). */
   units: readonly { word: string; unit: string; factor: number }[];
   stages: readonly { stage: Stage; names: readonly string[] }[];
@@ -96,6 +105,19 @@ export function parseIndicatorNames(raw: unknown, file: string, checklists: read
     floor: data.floor.words,
     rates: data.rates.words,
     followUp: data.followUp.words,
+    parts: data.parts.map((p) => {
+      const checklist = checklists.find((c) => c.id === p.checklist);
+      if (!checklist) throw new JunhengError(`指标名称文件 ${file} 里的部分「${p.title}」指向不存在的检查清单 ${p.checklist}`, `unknown checklist ${p.checklist}`);
+      return { checklist, title: p.title, location: p.location, names: p.names };
+    }),
+    lists: data.lists.words,
+    vetoes: data.vetoes.map((v) => {
+      const [cid, iid] = v.ref.split('/');
+      const checklist = checklists.find((c) => c.id === cid);
+      const indicator = checklist?.indicators.find((i) => i.id === iid);
+      if (!checklist || !indicator?.veto) throw new JunhengError(`指标名称文件 ${file} 里的 ${v.ref} 不是一票否决项`, `not a veto item ${v.ref}`);
+      return { checklist, indicator, names: v.names };
+    }),
     units: data.units.flatMap((u) => u.words.map((word) => ({ word, unit: u.unit, factor: u.factor ?? 1 }))).sort((a, b) => b.word.length - a.word.length),
     stages: data.stages.map(({ stage, names }) => ({ stage, names })),
     uncovered: data.uncovered.names,

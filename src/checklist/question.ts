@@ -29,6 +29,12 @@ export interface IndicatorQuestion {
   coefficient: number | null;
   /** The question asks for a standard or requirement, or brings its own figures. */
   asksStandard: boolean;
+  /** The question names an evaluation (优均, 基本均衡办法). */
+  namesProgram: boolean;
+  /** Parts of an evaluation whose items the question asks for (优均资源配置那7项分别是啥). */
+  parts: IndicatorNames['parts'][number][];
+  /** 一票否决 items the question names (分了重点班会怎样). */
+  vetoes: IndicatorNames['vetoes'][number][];
   /** The question is about one county's or document's own facts (该县2020年…, 县里这几年…). */
   local: boolean;
   /** The question speaks of a rate (生均, 每百): a lone figure is the indicator's value, not a count. */
@@ -95,7 +101,12 @@ export function readIndicatorQuestion(question: string, names: IndicatorNames): 
   // 优质高中招生名额分配 names 高中 itself: a word the matched indicator's own name holds is not an uncovered stage.
   const uncovered = names.uncovered.find((w) => text.includes(w) && !indicators.some((n) => n.indicator.name.includes(w))) ?? null;
   const asksUncovered = uncovered !== null && names.uncoveredStandard.some((w) => text.includes(w));
-  if (indicators.length === 0 && !balance && !asksUncovered) return null;
+  const listing = names.lists.some((w) => text.includes(w));
+  const parts = listing ? names.parts.filter((p) => p.names.some((w) => text.includes(w)) && (programs.length === 0 || programs.includes(p.checklist.id))) : [];
+  const vetoes = names.vetoes.filter((v) => v.names.some((w) => text.includes(w)));
+  // 那7项分别是啥 asks for the list, not for one indicator the words happen to name.
+  if (parts.length > 0) indicators = [];
+  if (indicators.length === 0 && !balance && !asksUncovered && parts.length === 0 && vetoes.length === 0) return null;
 
   const stages = names.stages.filter((s) => s.names.some((w) => text.includes(w))).map((s) => s.stage);
   const figures = figuresOf(text, names, spans);
@@ -107,7 +118,10 @@ export function readIndicatorQuestion(question: string, names: IndicatorNames): 
     uncovered,
     figures,
     coefficient: balance && bare.length > 0 ? bare[0]! : null,
-    asksStandard: names.asks.some((w) => text.includes(w)) || figures.length > 0,
+    asksStandard: names.asks.some((w) => text.includes(w)) || figures.length > 0 || parts.length > 0 || vetoes.length > 0,
+    parts,
+    vetoes,
+    namesProgram: programs.length > 0,
     asksFloor: names.floor.some((w) => text.includes(w)),
     local: names.local.some((w) => text.includes(w)) || /(?:19|20)\d{2}\s*年/u.test(text),
     rate: names.rates.some((w) => text.includes(w)),
@@ -153,6 +167,9 @@ export function followUpQuestion(question: string, previous: Topic, names: Indic
     figures: [...figures, ...previous.figures.filter((f) => !kinds.has(`${f.kind}|${f.unit}`))],
     coefficient: current?.coefficient ?? null,
     asksStandard: true,
+    parts: [],
+    vetoes: [],
+    namesProgram: false,
     local: false,
     asksFloor: current?.asksFloor ?? false,
     rate: current?.rate ?? false,

@@ -78,6 +78,19 @@ describe('the facts from the checklist data', () => {
     expect(facts('特教学校120个学生，一年公用经费66万，生均够不够').join('\n')).toContain('660000 ÷ 120 = 5500 元/生·年：没有达到标准（不少于 6000）');
   });
 
+  it('lists the items of a part asked for, from the checklist, with their article', () => {
+    const [list] = indicatorFacts(checklists, readIndicatorQuestion('优均资源配置那7项指标分别是啥', names)!);
+    expect(list!.text).toMatch(/^优质均衡 · 资源配置（清单里的 7 个条目）：每百名学生拥有高于规定学历教师数；/u);
+    expect(list!.source).toContain('第六条');
+  });
+
+  it('a 一票否决 case named (分了重点班) says what it means and lists every such case from the data', () => {
+    const [veto] = facts('有初中偷偷分了重点班，优均还有戏吗');
+    expect(veto).toContain('「没有设重点班」是一票否决项：做不到的话，全县不能通过优质均衡认定。');
+    const all = checklists.flatMap((c) => c.indicators.filter((i) => i.veto)).map((i) => i.name);
+    for (const name of all) expect(veto).toContain(name);
+  });
+
   it('an upper limit is exceeded or kept, not "reached": 班额, 学校规模', () => {
     expect(facts('我们初中最大班52人')).toContain('您说的 52 人/班：超过了初中标准（不超过 50）');
     expect(facts('初中在校生2150人，规模有没有超')).toContain('您说的 2150 人：超过了初中标准（不超过 2000）');
@@ -104,7 +117,7 @@ describe('the facts from the checklist data', () => {
   });
 
   it('rejects names data that points at no numeric indicator, in Chinese', () => {
-    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试' }, local: { words: ['该县'], reason: '测试' }, figures: [], units: [], stages: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试' }, floor: { words: ['底线'], reason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' } };
+    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试' }, local: { words: ['该县'], reason: '测试' }, figures: [], units: [], stages: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试' }, floor: { words: ['底线'], reason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [] };
     expect(thrown(() => parseIndicatorNames(raw, 'names.yaml', checklists))).toMatchObject({ userMessage: expect.stringMatching(/youzhi-2017-resource\/nope 不是任何检查清单里的数值指标/u) });
   });
 });
