@@ -80,10 +80,13 @@ function partialLead(answer: Answer): string {
 /** Statements from the checklist data, each with the rule it comes from; the passage found is kept below as 相关原文. */
 function factBlocks(answer: Answer, facts: readonly Fact[]): Block[] {
   const lead = answer.status === 'answered' ? ANSWER.leadData : ANSWER.noStandard;
-  const lines = facts.flatMap((f) => [
-    line('item', `· ${f.text}`),
-    ...(f.source ? [line('note', `　依据：${f.source}${f.unverified ? ANSWER.unverified : ''}`)] : f.unverified ? [line('note', `　${ANSWER.unverified}`)] : []),
-  ]);
+  // Facts from the same rule share one 依据 line, after the last of them: a phone screen has no room for repeats.
+  const lines = facts.flatMap((f, i) => {
+    const next = facts[i + 1];
+    const sameNext = next !== undefined && next.source === f.source && next.unverified === f.unverified;
+    const basis = sameNext ? [] : f.source ? [line('note', `　依据：${f.source}${f.unverified ? ANSWER.unverified : ''}`)] : f.unverified ? [line('note', `　${ANSWER.unverified}`)] : [];
+    return [line('item', `· ${f.text}`), ...basis];
+  });
   const out = [block(line('lead', lead), ...lines)];
   if (answer.quotes.length > 0) out.push(quoteBlock(answer, ANSWER.related), sourcesBlock(answer.citations));
   return out;

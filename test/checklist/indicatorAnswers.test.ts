@@ -133,6 +133,8 @@ describe('indicator answers in the chat', () => {
     expect(text).toContain('按国家标准（自查清单的数据，每条注明出处）：');
     expect(text).toContain('依据：《县域义务教育优质均衡发展督导评估办法》（教督〔2017〕6号）第六条第（五）项');
     expect(text).toContain('12240 平方米');
+    // The standard and the computed requirement come from the same article: one 依据 line for both.
+    expect(text.match(/依据：/gu)).toHaveLength(1);
   });
 
   it('a stage the data does not cover is said plainly, never answered with another stage\'s standard', () => {
