@@ -57,11 +57,11 @@ export async function recall(index: PassageIndex, query: string, p: RecallParame
   if (!query.trim()) return { word: [], bigram: [], vector: [], shares: { word: [], bigram: [], vector: [] } };
   const words = segmentWords(query);
   const chosen = searchTerms(words, df, passages, p);
-  const terms = chosen.join(' ');
+
   // The bigram channel picks its own rarest bigrams of those words: a rare word may be made of common bigrams.
   const grams = searchTerms(bigramsOf(chosen), df, passages, p).join(' ');
   const perChannel = p.perChannel;
-  const word = terms ? index.keywordSearch(terms, perChannel) : [];
+  const word = chosen.length > 0 ? index.keywordSearchTerms(chosen, perChannel) : [];
   const bigram = grams ? index.bigramSearch(grams, perChannel) : [];
   const vector = await index.vectorSearch(query, perChannel);
   return {

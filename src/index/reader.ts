@@ -67,6 +67,11 @@ export class PassageIndex {
     return this.store.keywordSearch(query, limit);
   }
 
+  /** BM25 over exactly these words of the keyword index (the answerer's chosen words). */
+  keywordSearchTerms(terms: readonly string[], limit: number): KeywordHit[] {
+    return this.store.keywordSearchTerms(terms, limit);
+  }
+
   /** BM25 over character bigrams of the passage text (query bigrams OR-ed); higher is better. */
   bigramSearch(query: string, limit: number): KeywordHit[] {
     return this.store.bigramSearch(query, limit);

@@ -325,7 +325,17 @@ export class StoreReader {
 
   /** BM25 over segmented words of the passage body and (weighted lower) its title/section path. */
   keywordSearch(query: string, limit: number): KeywordHit[] {
-    const q = keywordQuery(segmentWords(query));
+    return this.keywordSearchTerms(segmentWords(query), limit);
+  }
+
+  /**
+   * BM25 over exactly these words of the keyword index (OR-ed). The answerer
+   * passes the words it chose; segmenting them again would add the common
+   * sub-words of each (工资水平 → 工资, 水平), whose long posting lists make
+   * the search slow at 100 000 passages without changing what ranks first.
+   */
+  keywordSearchTerms(terms: readonly string[], limit: number): KeywordHit[] {
+    const q = keywordQuery(terms);
     if (!q) return [];
     return (this.keyword.all(q, limit) as { id: number; rank: number }[]).map((r) => ({
       passageId: r.id,

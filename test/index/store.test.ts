@@ -112,6 +112,14 @@ describe('bigramSearch', () => {
   it('returns nothing for a query without letters or digits', () => {
     expect(reader.bigramSearch('？！……', 10)).toEqual([]);
   });
+
+  it('the keyword channel searches exactly the words it is given, not their sub-words', () => {
+    // Free text is segmented in search mode (工资水平 → 工资, 水平, 工资水平); chosen words are not segmented again.
+    const whole = reader.keywordSearchTerms(['工资水平'], 50).map((h) => reader.passage(h.passageId)!.text);
+    expect(whole.length).toBeGreaterThan(0);
+    expect(whole.every((t) => t.includes('工资水平'))).toBe(true);
+    expect(reader.keywordSearch('工资水平', 50).length).toBeGreaterThan(whole.length);
+  });
 });
 
 describe('vocabulary', () => {
