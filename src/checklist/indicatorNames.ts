@@ -3,11 +3,10 @@
  * (corpus/checklists/names/indicator-names.yaml): data with a reason per
  * entry, checked by zod and against the loaded checklists.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { JunhengError } from '../errors.js';
-import { defaultYamlParser, type YamlParser } from './load.js';
+import { defaultYamlParser, readBesideChecklists, type YamlParser } from './load.js';
 import type { Checklist, Indicator, NumericIndicator, Stage } from './types.js';
 
 const words = z.array(z.string().trim().min(1)).min(1);
@@ -128,15 +127,6 @@ export function parseIndicatorNames(raw: unknown, file: string, checklists: read
 
 /** `<checklistDir>/names/indicator-names.yaml`; no file means indicators are known by their own names only. */
 export function loadIndicatorNames(checklistDir: string, checklists: readonly Checklist[], parser: YamlParser = defaultYamlParser): IndicatorNames | null {
-  const file = path.join(checklistDir, NAMES_FILE);
-  if (!fs.existsSync(file)) return null;
-  const shown = path.join(path.basename(checklistDir), NAMES_FILE);
-  let raw: unknown;
-  try {
-    raw = parser.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new JunhengError(`指标名称文件 ${shown} 不是有效的 YAML：${msg}`, `yaml error in ${shown}: ${msg}`, { cause: e });
-  }
-  return parseIndicatorNames(raw, shown, checklists);
+  const file = readBesideChecklists(checklistDir, NAMES_FILE, '指标名称文件', parser);
+  return file ? parseIndicatorNames(file.raw, file.shown, checklists) : null;
 }

@@ -103,3 +103,20 @@ export function checklistById(list: readonly Checklist[], id: string): Checklist
     `unknown checklist id ${id}`,
   );
 }
+
+/**
+ * A data file kept in a sub-folder beside the checklists (names, plausibility
+ * ranges), parsed as YAML: its raw content and the name to show, or null when
+ * the folder has none. `what` names the file in the Chinese error (指标名称文件).
+ */
+export function readBesideChecklists(checklistDir: string, relative: string, what: string, parser: YamlParser = defaultYamlParser): { raw: unknown; shown: string } | null {
+  const file = path.join(checklistDir, relative);
+  if (!fs.existsSync(file)) return null;
+  const shown = path.join(path.basename(checklistDir), relative);
+  try {
+    return { raw: parser.parse(fs.readFileSync(file, 'utf8')), shown };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new JunhengError(`${what} ${shown} 不是有效的 YAML：${msg}`, `yaml error in ${shown}: ${msg}`, { cause: e });
+  }
+}

@@ -5,12 +5,11 @@
  * data with a reason each, checked by zod and against the loaded checklists;
  * the check itself is pure.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { JunhengError } from '../errors.js';
 import { formatValue } from './format.js';
-import { defaultYamlParser, type YamlParser } from './load.js';
+import { defaultYamlParser, readBesideChecklists, type YamlParser } from './load.js';
 import { indicatorValue } from './rules.js';
 import type { Answer } from './run.js';
 import type { Checklist, NumericIndicator, Stage } from './types.js';
@@ -65,17 +64,8 @@ export function parsePlausibleRanges(raw: unknown, file: string, checklists: rea
 
 /** `<checklistDir>/plausibility/ranges.yaml`; no file means no ranges (a checklist folder of one's own need not have one). */
 export function loadPlausibleRanges(checklistDir: string, checklists: readonly Checklist[], parser: YamlParser = defaultYamlParser): PlausibleRange[] {
-  const file = path.join(checklistDir, RANGES_FILE);
-  if (!fs.existsSync(file)) return [];
-  const shown = path.join(path.basename(checklistDir), RANGES_FILE);
-  let raw: unknown;
-  try {
-    raw = parser.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new JunhengError(`可信范围文件 ${shown} 不是有效的 YAML：${msg}`, `yaml error in ${shown}: ${msg}`, { cause: e });
-  }
-  return parsePlausibleRanges(raw, shown, checklists);
+  const file = readBesideChecklists(checklistDir, RANGES_FILE, '可信范围文件', parser);
+  return file ? parsePlausibleRanges(file.raw, file.shown, checklists) : [];
 }
 
 /** A computed value outside its plausible range. */

@@ -83,10 +83,15 @@ function indicatorsNamed(text: string, names: IndicatorNames): { named: NamedInd
   return taken.sort((a, b) => a.at - b.at);
 }
 
+/** NFKC, and Chinese quantities in digits before the asker's unit words (一千二百名 → 1200名). */
+function normalQuestion(question: string, names: IndicatorNames): string {
+  const measures = [...new Set([...names.figures.flatMap((f) => f.after), ...names.units.map((u) => u.word)])];
+  return arabicQuantities(question.normalize('NFKC'), measures);
+}
+
 /** Null when the question names no indicator and no 差异系数. */
 export function readIndicatorQuestion(question: string, names: IndicatorNames): IndicatorQuestion | null {
-  const measures = [...new Set([...names.figures.flatMap((f) => f.after), ...names.units.map((u) => u.word)])];
-  const text = arabicQuantities(question.normalize('NFKC'), measures);
+  const text = normalQuestion(question, names);
   const spans = indicatorsNamed(text, names);
   let indicators = spans.map((s) => s.named);
   const programs = [...names.programs].filter(([, words]) => words.some((w) => text.includes(w))).map(([id]) => id);
@@ -146,7 +151,7 @@ export function topicOf(q: IndicatorQuestion): Topic {
  * is not a follow-up (no follow-up word, or a whole new question).
  */
 export function followUpQuestion(question: string, previous: Topic, names: IndicatorNames): IndicatorQuestion | null {
-  const text = question.normalize('NFKC');
+  const text = normalQuestion(question, names);
   if (!names.followUp.some((w) => text.includes(w))) return null;
   const current = readIndicatorQuestion(question, names);
   const stagesNamed = names.stages.filter((s) => s.names.some((w) => text.includes(w))).map((s) => s.stage);

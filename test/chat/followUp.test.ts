@@ -41,7 +41,7 @@ describe('follow-up questions on an indicator answer', () => {
     expect(primary).toContain('小学的体育运动场馆面积（室内场馆＋室外场地）至少 9000 平方米（1200 × 7.5）');
     expect(primary).not.toContain('初中');
     restart();
-    expect(await say('如果是1500人呢')).toContain('至少 11250 平方米（1500 × 7.5）');
+    expect(await say('如果是一千五百人呢')).toContain('至少 11250 平方米（1500 × 7.5）');
     expect(await say('体艺老师呢？')).toContain('小学的体育、艺术（音乐、美术）专任教师数至少 14 人（1500 × 0.9 ÷ 100，向上取整）');
   });
 
