@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { assessCounty, countyReportText } from '../checklist/county.js';
 import { IndicatorAnswers } from '../checklist/answerer.js';
+import { loadEvaluations } from '../checklist/evaluations.js';
 import { loadIndicatorNames } from '../checklist/indicatorNames.js';
 import { ChecklistDialogue, SCHOOL_CHECKLIST, type CountyAssessor } from '../checklist/dialogue.js';
 import { checklistById, loadChecklists } from '../checklist/load.js';
@@ -57,7 +58,7 @@ export interface App {
 export function createApp(config: Config, embedder: IdentifiedEmbeddings, log?: Logger): App {
   const checklists = loadChecklists(config.checklistDir);
   const names = loadIndicatorNames(config.checklistDir, checklists);
-  const knowledge = new LiveKnowledge(config.indexDir, embedder, names ? new IndicatorAnswers(checklists, names) : null);
+  const knowledge = new LiveKnowledge(config.indexDir, embedder, names ? new IndicatorAnswers(checklists, names, loadEvaluations(config.checklistDir, checklists)) : null);
   const state = openUserState(config.stateDb, { legacyFile: config.legacyStateDb, log });
   const db = state.db;
   // An old .env may still say STATE_DB=index/state.db.

@@ -7,15 +7,17 @@
 import type { AnswerPipeline } from '../answer/pipeline.js';
 import type { QueryPlan } from '../answer/plan.js';
 import type { Answer, Answerer, Topic } from '../answer/types.js';
-import { indicatorFacts } from './explain.js';
+import { overviewFacts, partSummaryFacts, readOverviewQuestion, type Evaluations, type OverviewQuestion } from './evaluations.js';
+import { elsewhereFacts, indicatorFacts } from './explain.js';
 import type { IndicatorNames } from './indicatorNames.js';
-import { followUpQuestion, readIndicatorQuestion, topicOf, type IndicatorQuestion } from './question.js';
+import { evaluationAsked, followUpQuestion, isLocalQuestion, normalQuestion, readIndicatorQuestion, topicOf, type IndicatorQuestion } from './question.js';
 import type { Checklist } from './types.js';
 
 export class IndicatorAnswers {
   constructor(
     private readonly checklists: readonly Checklist[],
     private readonly names: IndicatorNames,
+    private readonly evaluations: Evaluations | null = null,
   ) {}
 
   /** The chat's answerer: the passage pipeline, then the data where it answers. The eval runs the same two steps. */
@@ -34,14 +36,49 @@ export class IndicatorAnswers {
     // The passages found for 那初中呢 are about nothing in particular: a follow-up is answered from the data alone.
     if (follow) return this.fromData(plan, { ...passage, status: 'not_found', quotes: [], citations: [] }, follow);
     const q = readIndicatorQuestion(plan.repaired, this.names);
-    if (!q || !q.asksStandard || q.local) return passage;
+    // 优均由哪几部分构成 / 基均和优均有啥不一样: the evaluation as a whole, unless the question is about one indicator, part or veto.
+    const overview = this.evaluations && (!q || (q.indicators.length === 0 && q.parts.length === 0 && q.vetoes.length === 0)) ? readOverviewQuestion(normalQuestion(plan.repaired, this.names), this.evaluations) : null;
+    if (overview) return this.localOrElsewhere(plan, plan.repaired) ? passage : this.fromOverview(plan, passage, overview);
+    if (!q) return this.outsideTheData(plan, passage);
+    if (!q.asksStandard || q.local) return passage;
     // A question about one county's or one document's own figures (拜城县的操场) is for the documents, not the national standard.
     // The segmenter tags some indicator names as places (音乐教室): those do not count.
-    const named = (form: string) => q.indicators.some((n) => n.names.some((name) => name.includes(form) || form.includes(name)));
+    const nameLists = [...q.indicators.map((n) => n.names), ...q.vetoes.map((v) => v.names), ...q.parts.map((p) => p.names)];
+    const named = (form: string) => nameLists.some((list) => list.some((name) => name.includes(form) || form.includes(name)));
     // 优质均衡办法中… names the national document itself, which the data restates.
     const ownDocument = plan.documentRef !== null && !q.namesProgram;
-    if (!q.uncovered && (ownDocument || plan.concepts.some((c) => (c.place || c.scope) && !c.forms.some(named)))) return passage;
+    // With the asker's own figures (新建的音乐教室100平) the situation is theirs, whatever the segmenter takes for a place name.
+    const elsewhere = q.figures.length === 0 && plan.concepts.some((c) => (c.place || c.scope) && !c.forms.some(named));
+    if (!q.uncovered && (ownDocument || elsewhere)) return passage;
     return this.fromData(plan, passage, q);
+  }
+
+  /**
+   * 优质均衡对心理健康教师的配备比例有什么规定: the checklists hold every
+   * indicator of the evaluation named, and none is this. A passage of the
+   * project's restatement of the evaluation may still answer (it holds the
+   * rules around the indicators); any other document's passage states what one
+   * county did, not the evaluation's requirement: partial, the passage kept.
+   */
+  private outsideTheData(plan: QueryPlan, passage: Answer): Answer {
+    const text = normalQuestion(plan.repaired, this.names);
+    const asked = evaluationAsked(text, this.names);
+    if (asked.length === 0 || passage.status !== 'answered' || this.localOrElsewhere(plan, plan.repaired)) return passage;
+    const top = passage.citations[passage.quotes[0]?.citation ?? 0];
+    if (!top || top.kind === 'restatement') return passage;
+    const evaluation = [...new Set(this.checklists.filter((c) => asked.includes(c.id)).map((c) => c.name.split(' · ')[0]!))].join('、');
+    const fact = { text: `${evaluation}的国家指标（检查清单列出了全部指标）里没有这一项的要求；下面的原文是文件自己的做法，不是${evaluation}的标准`, source: null, unverified: false, noStandard: true };
+    return { ...passage, status: 'partial', reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, facts: [fact] };
+  }
+
+  /** The question is about one county's or one document's own facts, or names a place the data does not speak of. */
+  private localOrElsewhere(plan: QueryPlan, text: string): boolean {
+    return isLocalQuestion(normalQuestion(text, this.names), this.names) || plan.documentRef !== null || plan.concepts.some((c) => c.place || c.scope);
+  }
+
+  private fromOverview(plan: QueryPlan, passage: Answer, q: OverviewQuestion): Answer {
+    const kept = passage.status === 'answered' ? { quotes: passage.quotes, citations: passage.citations } : { quotes: [], citations: [] };
+    return { question: plan.question, status: 'answered', ...kept, reason: { code: 'answered' }, suggestions: [], facts: overviewFacts(q) };
   }
 
   private fromData(plan: QueryPlan, passage: Answer, q: IndicatorQuestion): Answer {
@@ -56,7 +93,12 @@ export class IndicatorAnswers {
         facts: [],
       };
     }
-    const facts = indicatorFacts(this.checklists, q);
+    // 优均的生均图书册数: the item belongs to the other evaluation only; its standard there is not this one's.
+    if (q.indicators.length === 0 && q.elsewhere.length > 0 && q.asksValue && q.parts.length === 0 && q.vetoes.length === 0 && !q.balanceAsked) {
+      return { question: plan.question, status: 'partial', ...kept, reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, suggestions: passage.suggestions, facts: elsewhereFacts(this.checklists, q) };
+    }
+    const summaries = this.evaluations ? q.parts.flatMap((p) => partSummaryFacts(this.evaluations!, p.title)) : [];
+    const facts = [...summaries, ...indicatorFacts(this.checklists, q)];
     if (facts.length === 0) return passage;
     // Only "there is no national value for this" to say: the data speaks of the topic but does not state what was asked.
     if (facts.every((f) => f.noStandard)) {

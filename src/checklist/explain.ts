@@ -10,7 +10,7 @@ import { formatValue } from './format.js';
 import type { NamedIndicator } from './indicatorNames.js';
 import type { Figure, IndicatorQuestion } from './question.js';
 import { citeRule } from './report.js';
-import { compare, indicatorValue, judge } from './rules.js';
+import { applyBalanceRule, compare, cvFromMoments, indicatorValue, judge, weightedStats } from './rules.js';
 import { STAGE_NAMES, type Checklist, type Comparator, type NumericIndicator, type SourceRef, type Stage } from './types.js';
 
 const COMPARATOR_WORDS: Record<Comparator, string> = { '>=': '不少于', '<=': '不超过', '>': '高于', '<': '低于' };
@@ -179,12 +179,128 @@ function balanceFacts(checklists: readonly Checklist[], q: IndicatorQuestion): F
       for (const s of q.stages) {
         const limit = rule.limits[s];
         if (limit === undefined) continue;
+        if (rule.aggregate === 'mean') {
+          out.push(fact(`您说的差异系数 ${fmt(q.coefficient)}（${STAGE_NAMES[s]}）：${meanRuleLine(c, s)}`, rule.source, rule.unverified));
+          continue;
+        }
         const ok = compare(q.coefficient, rule.comparator, limit);
         out.push(fact(`您说的差异系数 ${fmt(q.coefficient)}（${STAGE_NAMES[s]}）：${ok ? '在上限以内' : `超过上限 ${fmt(limit)}，不符合要求`}`, rule.source, rule.unverified));
       }
     }
     return out;
   });
+}
+
+/** The checklists whose 差异系数 rule the question is about: the named indicators', else the named evaluations', else all. */
+function balanceChecklists(checklists: readonly Checklist[], q: IndicatorQuestion): Checklist[] {
+  const named = new Set(q.indicators.length > 0 ? q.indicators.map((n) => n.checklist.id) : q.programs);
+  return checklists.filter((c) => c.balanceRule && (named.size === 0 || named.has(c.id)));
+}
+
+/** The asker's schools as (students, value) pairs: each student count followed by the school's value (A校400人生均5平). */
+function schoolPoints(figures: readonly Figure[]): { students: number; value: number }[] {
+  const out: { students: number; value: number }[] = [];
+  for (let i = 0; i + 1 < figures.length; i++) {
+    const a = figures[i]!;
+    const b = figures[i + 1]!;
+    if (a.kind === 'students' && b.kind === null && b.unit !== '人') {
+      out.push({ students: a.value, value: b.value });
+      i++;
+    }
+  }
+  return out;
+}
+
+/** 基本均衡: one item's coefficient is not judged; the mean of all the items is. */
+function meanRuleLine(c: Checklist, s: Stage): string {
+  const rule = c.balanceRule!;
+  return `${c.name}：单项不单独判定，${rule.indicatorIds.length} 项的平均（综合差异系数）${STAGE_NAMES[s]}须${COMPARATOR_WORDS[rule.comparator]} ${fmt(rule.limits[s]!)}`;
+}
+
+/** A 差异系数 against each rule's limit for the stages asked. */
+function judgeCoefficient(cv: number, shown: string, rules: readonly Checklist[], q: IndicatorQuestion): Fact[] {
+  return rules.flatMap((c) => {
+    const rule = c.balanceRule!;
+    return q.stages.flatMap((s) => {
+      const limit = rule.limits[s];
+      if (limit === undefined) return [];
+      const words = COMPARATOR_WORDS[rule.comparator];
+      // 基本均衡 judges the mean of its 8 items (综合差异系数), never one item's coefficient alone.
+      if (rule.aggregate === 'mean') return [fact(meanRuleLine(c, s), rule.source, rule.unverified)];
+      const ok = compare(cv, rule.comparator, limit);
+      return [fact(`${c.name}：逐项判定，${STAGE_NAMES[s]}每项须${words} ${fmt(limit)}，${shown}${ok ? '符合要求' : '不符合要求'}`, rule.source, rule.unverified)];
+    });
+  });
+}
+
+/**
+ * The 差异系数 worked out from what the asker gives, by the rule code: the
+ * schools' students and values (weighted X̄, S, CV), a mean and standard
+ * deviation already worked out (CV = S ÷ X̄), or the single items' 差异系数
+ * (综合 = their mean). Null when the question gives none of these.
+ */
+function coefficientFacts(checklists: readonly Checklist[], q: IndicatorQuestion): Fact[] | null {
+  if (!q.balanceAsked) return null;
+  const rules = balanceChecklists(checklists, q);
+  if (rules.length === 0) return null;
+  const d3 = (n: number) => formatValue(n, { digits: 3 });
+  const points = schoolPoints(q.figures);
+  if (points.length >= 2) {
+    const stats = weightedStats(points);
+    if (!stats) return null;
+    const mean = `X̄ = (${points.map((p) => `${fmt(p.students)}×${fmt(p.value)}`).join(' + ')}) ÷ ${fmt(stats.students)} = ${d3(stats.mean)}`;
+    const sd = `S = √[(${points.map((p) => `${fmt(p.students)}×(${fmt(p.value)}−${d3(stats.mean)})²`).join(' + ')}) ÷ ${fmt(stats.students)}] = ${d3(stats.sd)}`;
+    const cv = `CV = S ÷ X̄ = ${d3(stats.sd)} ÷ ${d3(stats.mean)} = ${d3(stats.cv)}`;
+    return [fact(`按在校生数加权：${mean}；${sd}；${cv}`, null, false), ...judgeCoefficient(stats.cv, `${d3(stats.cv)} `, rules, q)];
+  }
+  if (q.moments) {
+    const cv = cvFromMoments(q.moments.mean, q.moments.sd);
+    if (cv === null) return null;
+    return [fact(`CV = S ÷ X̄ = ${fmt(q.moments.sd)} ÷ ${fmt(q.moments.mean)} = ${d3(cv)}`, null, false), ...judgeCoefficient(cv, `${d3(cv)} `, rules, q)];
+  }
+  if (q.coefficients.length >= 2) {
+    const out: Fact[] = [];
+    for (const c of rules) {
+      const rule = c.balanceRule!;
+      if (rule.aggregate !== 'mean' || rule.indicatorIds.length !== q.coefficients.length) continue;
+      const byId = Object.fromEntries(rule.indicatorIds.map((id, i) => [id, q.coefficients[i]!]));
+      for (const s of q.stages) {
+        if (rule.limits[s] === undefined) continue;
+        const r = applyBalanceRule(rule, byId, s);
+        if (r.value === undefined) continue;
+        const sum = q.coefficients.reduce((a, b) => a + b, 0);
+        out.push(
+          fact(
+            `${c.name}：综合差异系数是 ${q.coefficients.length} 项的算术平均 (${q.coefficients.map(fmt).join(' + ')}) ÷ ${q.coefficients.length} = ${fmt(sum)} ÷ ${q.coefficients.length} = ${d3(r.value)}；${STAGE_NAMES[s]}须${COMPARATOR_WORDS[rule.comparator]} ${fmt(rule.limits[s]!)}，${r.verdict === 'met' ? '符合要求' : '不符合要求'}`,
+            rule.source,
+            rule.unverified,
+          ),
+        );
+      }
+    }
+    for (const c of rules) {
+      const rule = c.balanceRule!;
+      if (rule.aggregate !== 'each') continue;
+      for (const s of q.stages) {
+        const limit = rule.limits[s];
+        if (limit === undefined) continue;
+        const over = q.coefficients.filter((v) => !compare(v, rule.comparator, limit));
+        out.push(fact(`${c.name}：逐项比较，${STAGE_NAMES[s]}每项须${COMPARATOR_WORDS[rule.comparator]} ${fmt(limit)}，${over.length > 0 ? `${over.map(fmt).join('、')} 超过上限，不符合要求` : '您给的每一项都符合要求'}`, rule.source, rule.unverified));
+      }
+    }
+    return out.length > 0 ? out : null;
+  }
+  return null;
+}
+
+/** 初中比小学高多少: the two stages' standards and their difference, when both are in the data. */
+function differenceFact(ind: NumericIndicator): Fact | null {
+  const p = ind.thresholds.primary;
+  const j = ind.thresholds.junior;
+  if (p === undefined || j === undefined || p === j) return null;
+  const [hi, lo] = j > p ? (['junior', 'primary'] as const) : (['primary', 'junior'] as const);
+  const diff = formatValue(Math.abs(j - p), { digits: 4 });
+  return fact(`${STAGE_NAMES[hi]}比${STAGE_NAMES[lo]}高 ${diff} ${ind.unit}（${fmt(ind.thresholds[hi]!)} − ${fmt(ind.thresholds[lo]!)}）`, ind.source, ind.unverified);
 }
 
 /** The items of each part asked for, in checklist order, with the article they share. */
@@ -207,8 +323,21 @@ function vetoFacts(checklists: readonly Checklist[], q: IndicatorQuestion): Fact
   return [fact(`${lead}一票否决的情形有：${all.map((i) => `${i.name}${i.unverified ? '（未核实）' : ''}`).join('；')}`, first.source, q.vetoes.some((v) => v.indicator.unverified))];
 }
 
+/** 优均的生均图书册数: the evaluation named has no such item; what the other one says of it. */
+export function elsewhereFacts(checklists: readonly Checklist[], q: IndicatorQuestion): Fact[] {
+  const asked = checklists.filter((c) => q.programs.includes(c.id)).map((c) => c.name.split(' · ')[0]!);
+  const evaluation = [...new Set(asked)].join('、');
+  return q.elsewhere.slice(0, 3).map(({ checklist, indicator: ind }) => {
+    const standard = standardLine(ind, q.stages);
+    const there = standard ? `${checklist.name}里的标准是：${standard}` : `${checklist.name}里也没有规定单项达标值，只用来计算校际差异系数`;
+    return fact(`${evaluation}的指标里没有「${ind.name}」这一项；${there}`, checklist.balanceRule?.source ?? ind.source, ind.unverified, false);
+  });
+}
+
 /** The facts answering an indicator question; empty when the data has nothing to say about it. */
 export function indicatorFacts(checklists: readonly Checklist[], q: IndicatorQuestion): Fact[] {
+  const computed = coefficientFacts(checklists, q);
+  if (computed) return computed;
   const out: Fact[] = [...partFacts(q), ...vetoFacts(checklists, q)];
   for (const { checklist, indicator: ind } of q.indicators.slice(0, 3)) {
     const standard = standardLine(ind, q.stages);
@@ -221,6 +350,8 @@ export function indicatorFacts(checklists: readonly Checklist[], q: IndicatorQue
       continue;
     }
     out.push(fact(`${ind.name}：${standard}（${ind.formulaText}）`, ind.source, ind.unverified));
+    const apart = q.difference ? differenceFact(ind) : null;
+    if (apart) out.push(apart);
     const stages: (Stage | 'county')[] = ind.thresholds.county !== undefined ? ['county'] : q.stageNamed ? q.stages : q.stages.filter((s) => ind.thresholds[s] !== undefined);
     const groups = ind.thresholds.county !== undefined ? [{ stage: 'county' as const, label: '' }] : stageGroups(ind, q.stages).map((g) => ({ stage: g.stages[0]!, label: g.label }));
     for (const g of groups) {

@@ -15,7 +15,7 @@ const reason = z.string().trim().min(2);
 const NamesFileSchema = z.strictObject({
   programs: z.array(z.strictObject({ checklist: z.string().min(1), names: words, reason })),
   indicators: z.array(z.strictObject({ ref: z.string().regex(/^[\w-]+\/[\w-]+$/u), names: words, reason })),
-  asks: z.strictObject({ words, reason }),
+  asks: z.strictObject({ words, reason, notValue: words, notValueReason: reason }),
   local: z.strictObject({ words, reason }),
   figures: z.array(z.strictObject({ field: z.enum(['students', 'classes']), after: words, notAfter: z.array(z.string().min(1)), reason })),
   floor: z.strictObject({ words, reason }),
@@ -27,7 +27,8 @@ const NamesFileSchema = z.strictObject({
   units: z.array(z.strictObject({ unit: z.string().min(1), factor: z.number().positive().optional(), words, reason })),
   stages: z.array(z.strictObject({ stage: z.enum(['primary', 'junior']), names: words, reason })),
   uncovered: z.strictObject({ names: words, standardWords: words, reason }),
-  balance: z.strictObject({ names: words, reason }),
+  balance: z.strictObject({ names: words, reason, meanWords: words, sdWords: words, momentsReason: reason }),
+  difference: z.strictObject({ words, reason }),
 });
 
 export type FigureKind = 'students' | 'classes';
@@ -44,6 +45,8 @@ export interface IndicatorNames {
   /** Checklist id → the words naming its evaluation (优质均衡, 基均 …). */
   programs: ReadonlyMap<string, readonly string[]>;
   asks: readonly string[];
+  /** Ask words that ask whether something passes (够吗, 能过) rather than for a value. */
+  asksNotValue: readonly string[];
   /** Words pointing at one county's or document's own facts (该县, 这几年). */
   local: readonly string[];
   figures: readonly { field: FigureKind; after: readonly string[]; notAfter: readonly string[] }[];
@@ -67,6 +70,11 @@ export interface IndicatorNames {
   uncoveredStandard: readonly string[];
   /** Words naming the 校际差异系数. */
   balance: readonly string[];
+  /** Words just before the asker's own weighted mean and standard deviation (加权平均2600，标准差1235), longest first. */
+  meanWords: readonly string[];
+  sdWords: readonly string[];
+  /** Words asking how far apart two standards are (初中比小学高多少). */
+  difference: readonly string[];
 }
 
 /** Where the names live inside a checklist folder (a sub-folder: the checklist loader reads only the folder's own *.yaml). */
@@ -99,6 +107,7 @@ export function parseIndicatorNames(raw: unknown, file: string, checklists: read
     indicators,
     programs: new Map(data.programs.map((p) => [p.checklist, p.names])),
     asks: data.asks.words,
+    asksNotValue: data.asks.notValue,
     local: data.local.words,
     figures: data.figures.map(({ field, after, notAfter }) => ({ field, after: [...after].sort((a, b) => b.length - a.length), notAfter })),
     floor: data.floor.words,
@@ -122,6 +131,9 @@ export function parseIndicatorNames(raw: unknown, file: string, checklists: read
     uncovered: data.uncovered.names,
     uncoveredStandard: data.uncovered.standardWords,
     balance: data.balance.names,
+    meanWords: [...data.balance.meanWords].sort((a, b) => b.length - a.length),
+    sdWords: [...data.balance.sdWords].sort((a, b) => b.length - a.length),
+    difference: data.difference.words,
   };
 }
 

@@ -27,6 +27,20 @@ export interface IndicatorQuestion {
   figures: Figure[];
   /** A 差异系数 value the asker gives, when the question speaks of the coefficient. */
   coefficient: number | null;
+  /** Every 差异系数 value given (基均8项分别是0.52、0.61…), in order. */
+  coefficients: number[];
+  /** The asker's own weighted mean and standard deviation (加权平均2600，标准差1235): CV = S ÷ X̄ is the one step left. */
+  moments: { mean: number; sd: number } | null;
+  /** The question speaks of the 差异系数. */
+  balanceAsked: boolean;
+  /** Checklist ids of the evaluations the question names (优均 → the two 优质均衡 checklists). */
+  programs: string[];
+  /** The question asks how far apart two standards are (初中比小学高多少). */
+  difference: boolean;
+  /** An ask word other than an evaluation's name (要求, 要多少 …): 评优均的时候看不看电脑 names 优均 but asks for no value. */
+  asksValue: boolean;
+  /** Indicators named that belong only to an evaluation the question does not name (优均的生均图书册数: a 基本均衡 item). */
+  elsewhere: NamedIndicator[];
   /** The question asks for a standard or requirement, or brings its own figures. */
   asksStandard: boolean;
   /** The question names an evaluation (优均, 基本均衡办法). */
@@ -77,16 +91,58 @@ function indicatorsNamed(text: string, names: IndicatorNames): { named: NamedInd
     if (taken.some((t) => t.named === h.named)) continue;
     // A shorter name inside a longer one already taken (教学仪器 inside 生均教学仪器设备值) is the same mention.
     const inside = taken.filter((t) => h.at < t.end && t.at < h.end);
-    if (inside.some((t) => t.named.checklist.id === h.named.checklist.id || t.end - t.at > h.length)) continue;
+    // 音乐教室 names both the rooms per 12 classes and each room's area: the same words, two indicators (the figures choose below).
+    const coNamed = inside.length > 0 && inside.every((t) => t.at === h.at && t.end === h.end);
+    if (!coNamed && inside.some((t) => t.named.checklist.id === h.named.checklist.id || t.end - t.at > h.length)) continue;
     taken.push(h);
   }
   return taken.sort((a, b) => a.at - b.at);
 }
 
+/**
+ * Of indicators named by the same words (音乐教室: rooms per 12 classes, each
+ * room's area), those the asker's figures fit (100平 → the area, 26个班 → the
+ * rooms); all of them when the figures fit none or there are none.
+ */
+function byFigures(indicators: NamedIndicator[], spans: readonly { named: NamedIndicator; at: number; end: number }[], figures: readonly Figure[]): NamedIndicator[] {
+  const fits = (n: NamedIndicator) =>
+    figures.some((f) => (f.unit !== null && f.unit === n.indicator.unit.split('/')[0]) || (f.kind === 'classes' && n.indicator.formula.per === 'classes'));
+  const spanOf = (n: NamedIndicator) => spans.find((s) => s.named === n);
+  return indicators.filter((n) => {
+    const s = spanOf(n);
+    const group = s ? indicators.filter((m) => { const o = spanOf(m); return o !== undefined && o.at === s.at && o.end === s.end; }) : [n];
+    return group.length < 2 || !group.some(fits) || fits(n);
+  });
+}
+
 /** NFKC, and Chinese quantities in digits before the asker's unit words (一千二百名 → 1200名). */
-function normalQuestion(question: string, names: IndicatorNames): string {
+export function normalQuestion(question: string, names: IndicatorNames): string {
   const measures = [...new Set([...names.figures.flatMap((f) => f.after), ...names.units.map((u) => u.word)])];
   return arabicQuantities(question.normalize('NFKC'), measures);
+}
+
+/** The number just after one of `words` (加权平均2600 → 2600), or null. */
+function numberAfter(text: string, words: readonly string[]): number | null {
+  for (const w of words) {
+    const at = text.indexOf(w);
+    if (at < 0) continue;
+    const m = /^[^\d]{0,3}?(\d+(?:\.\d+)?)/u.exec(text.slice(at + w.length));
+    if (m) return Number(m[1]);
+  }
+  return null;
+}
+
+/** The question is about one county's or one document's own facts (该县2020年…, 县里这几年…). `text` is normalised. */
+export function isLocalQuestion(text: string, names: IndicatorNames): boolean {
+  return names.local.some((w) => text.includes(w)) || /(?:19|20)\d{2}\s*年/u.test(text);
+}
+
+/** 加权平均2600元，加权标准差1235: both numbers, or null. */
+function moments(text: string, names: IndicatorNames): { mean: number; sd: number } | null {
+  const sd = numberAfter(text, names.sdWords);
+  // 标准差 holds no mean word, but 加权标准差 must not be read as 加权平均's number: drop the sd words first.
+  const mean = numberAfter(names.sdWords.reduce((t, w) => t.split(w).join('　'), text), names.meanWords);
+  return sd !== null && mean !== null ? { mean, sd } : null;
 }
 
 /** Null when the question names no indicator and no 差异系数. */
@@ -96,7 +152,13 @@ export function readIndicatorQuestion(question: string, names: IndicatorNames): 
   let indicators = spans.map((s) => s.named);
   const programs = [...names.programs].filter(([, words]) => words.some((w) => text.includes(w))).map(([id]) => id);
   // 优均/基均 named: only that evaluation's indicators; none named: one with standards is preferred over one without.
-  if (programs.length > 0) indicators = indicators.filter((n) => programs.includes(n.checklist.id));
+  let elsewhere: NamedIndicator[] = [];
+  if (programs.length > 0) {
+    const inNamed = indicators.filter((n) => programs.includes(n.checklist.id));
+    // The same indicator in the named evaluation (生均教学及辅助用房面积 in both) is no mismatch.
+    elsewhere = indicators.filter((n) => !programs.includes(n.checklist.id) && !inNamed.some((m) => m.indicator.name === n.indicator.name));
+    indicators = inNamed;
+  }
   else {
     const withStandard = indicators.filter((n) => Object.keys(n.indicator.thresholds).length > 0);
     const names_ = new Set(withStandard.map((n) => n.indicator.name));
@@ -111,10 +173,11 @@ export function readIndicatorQuestion(question: string, names: IndicatorNames): 
   const vetoes = names.vetoes.filter((v) => v.names.some((w) => text.includes(w)));
   // 那7项分别是啥 asks for the list, not for one indicator the words happen to name.
   if (parts.length > 0) indicators = [];
-  if (indicators.length === 0 && !balance && !asksUncovered && parts.length === 0 && vetoes.length === 0) return null;
+  if (indicators.length === 0 && elsewhere.length === 0 && !balance && !asksUncovered && parts.length === 0 && vetoes.length === 0) return null;
 
   const stages = names.stages.filter((s) => s.names.some((w) => text.includes(w))).map((s) => s.stage);
   const figures = figuresOf(text, names, spans);
+  indicators = byFigures(indicators, spans, figures);
   const bare = figures.filter((f) => f.unit === null && f.value > 0 && f.value < 1).map((f) => f.value);
   return {
     indicators,
@@ -123,14 +186,32 @@ export function readIndicatorQuestion(question: string, names: IndicatorNames): 
     uncovered,
     figures,
     coefficient: balance && bare.length > 0 ? bare[0]! : null,
+    coefficients: balance ? bare : [],
+    moments: moments(text, names),
+    balanceAsked: balance,
+    programs,
+    difference: names.difference.some((w) => text.includes(w)),
+    elsewhere,
+    asksValue: names.asks.some((w) => text.includes(w) && ![...names.programs.values()].some((p) => p.includes(w))),
     asksStandard: names.asks.some((w) => text.includes(w)) || figures.length > 0 || parts.length > 0 || vetoes.length > 0,
     parts,
     vetoes,
     namesProgram: programs.length > 0,
     asksFloor: names.floor.some((w) => text.includes(w)),
-    local: names.local.some((w) => text.includes(w)) || /(?:19|20)\d{2}\s*年/u.test(text),
+    local: isLocalQuestion(text, names),
     rate: names.rates.some((w) => text.includes(w)),
   };
+}
+
+/**
+ * The evaluations a question names while asking for a value of theirs
+ * (优质均衡对心理健康教师的配备比例有什么规定): checklist ids, empty when it
+ * names none or asks nothing of them. `text` is normalised.
+ */
+export function evaluationAsked(text: string, names: IndicatorNames): string[] {
+  const programWords = [...names.programs.values()].flat();
+  if (!names.asks.some((w) => text.includes(w) && !programWords.includes(w) && !names.asksNotValue.includes(w))) return [];
+  return [...names.programs].filter(([, words]) => words.some((w) => text.includes(w))).map(([id]) => id);
 }
 
 /** The question as plain data, kept so that a follow-up can build on it. */
@@ -171,6 +252,13 @@ export function followUpQuestion(question: string, previous: Topic, names: Indic
     uncovered: current?.uncovered ?? null,
     figures: [...figures, ...previous.figures.filter((f) => !kinds.has(`${f.kind}|${f.unit}`))],
     coefficient: current?.coefficient ?? null,
+    coefficients: current?.coefficients ?? [],
+    moments: current?.moments ?? null,
+    balanceAsked: current?.balanceAsked ?? false,
+    programs: current?.programs ?? [],
+    difference: current?.difference ?? false,
+    elsewhere: [],
+    asksValue: true,
     asksStandard: true,
     parts: [],
     vetoes: [],

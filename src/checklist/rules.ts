@@ -117,11 +117,19 @@ export function applySchoolRule(
   return { verdict, met, failed, belowFloor, missing };
 }
 
+/** The student-weighted mean X̄, standard deviation S and 差异系数 CV = S ÷ X̄ of a stage's schools. */
+export interface WeightedStats {
+  students: number;
+  mean: number;
+  sd: number;
+  cv: number;
+}
+
 /**
- * Student-weighted 差异系数: X̄ = ΣPiXi ÷ P, S = √(ΣPi(Xi − X̄)² ÷ P), CV = S ÷ X̄.
- * Null for no points, no students, a non-finite input or X̄ = 0.
+ * X̄ = ΣPiXi ÷ P, S = √(ΣPi(Xi − X̄)² ÷ P), CV = S ÷ X̄. Null for no points,
+ * no students, a non-finite input or X̄ = 0.
  */
-export function weightedCV(points: ReadonlyArray<{ value: number; students: number }>): number | null {
+export function weightedStats(points: ReadonlyArray<{ value: number; students: number }>): WeightedStats | null {
   if (points.length === 0) return null;
   let p = 0;
   let px = 0;
@@ -135,8 +143,20 @@ export function weightedCV(points: ReadonlyArray<{ value: number; students: numb
   if (mean === 0) return null;
   let ss = 0;
   for (const { value, students } of points) ss += students * (value - mean) ** 2;
-  const cv = Math.sqrt(ss / p) / mean;
-  return Number.isFinite(cv) ? cv : null;
+  const sd = Math.sqrt(ss / p);
+  const cv = sd / mean;
+  return Number.isFinite(cv) ? { students: p, mean, sd, cv } : null;
+}
+
+/** Student-weighted 差异系数 (see weightedStats). */
+export function weightedCV(points: ReadonlyArray<{ value: number; students: number }>): number | null {
+  return weightedStats(points)?.cv ?? null;
+}
+
+/** CV = S ÷ X̄ from a weighted mean and standard deviation already worked out; null when X̄ is 0 or either is not a number. */
+export function cvFromMoments(mean: number, sd: number): number | null {
+  if (!Number.isFinite(mean) || !Number.isFinite(sd) || mean === 0 || sd < 0) return null;
+  return sd / mean;
 }
 
 export interface BalanceRuleResult {

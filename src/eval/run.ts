@@ -5,6 +5,7 @@ import type { Answer } from '../answer/types.js';
 import { AnswerPipeline, type PipelineOptions, type Prepared } from '../answer/pipeline.js';
 import type { Tuning } from '../answer/tuning.js';
 import { IndicatorAnswers } from '../checklist/answerer.js';
+import { loadEvaluations } from '../checklist/evaluations.js';
 import { loadIndicatorNames } from '../checklist/indicatorNames.js';
 import { loadChecklists } from '../checklist/load.js';
 import { runIngest } from '../ingest/pipeline.js';
@@ -62,7 +63,7 @@ export function indicatorAnswers(checklistDir: string | undefined): IndicatorAns
   if (!checklistDir) return null;
   const checklists = loadChecklists(checklistDir);
   const names = loadIndicatorNames(checklistDir, checklists);
-  return names ? new IndicatorAnswers(checklists, names) : null;
+  return names ? new IndicatorAnswers(checklists, names, loadEvaluations(checklistDir, checklists)) : null;
 }
 
 /** What an answer states, for the key-facts metric: the data's facts and the quotes. */

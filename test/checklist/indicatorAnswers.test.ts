@@ -10,7 +10,7 @@ import { indicatorFacts } from '../../src/checklist/explain.js';
 import { loadIndicatorNames, parseIndicatorNames } from '../../src/checklist/indicatorNames.js';
 import { loadChecklists } from '../../src/checklist/load.js';
 import { readIndicatorQuestion } from '../../src/checklist/question.js';
-import { indicatorValue, judge } from '../../src/checklist/rules.js';
+import { indicatorValue, judge, weightedCV } from '../../src/checklist/rules.js';
 import type { NumericIndicator } from '../../src/checklist/types.js';
 import { answerReply } from '../../src/chat/answerView.js';
 import { thrown } from '../helpers/thrown.js';
@@ -100,6 +100,36 @@ describe('the facts from the checklist data', () => {
     expect(facts('小学有一项差异系数0.52，算不算达标').join('\n')).toContain('您说的差异系数 0.52（小学）：超过上限 0.5，不符合要求');
   });
 
+  it('works the 差异系数 out of the asker\'s schools with the rule code\'s weighted formula, and judges it', () => {
+    const lines = facts('县里就两所小学：A校400人生均用房5平，B校100人生均3平，差异系数多少');
+    expect(lines[0]).toBe('按在校生数加权：X̄ = (400×5 + 100×3) ÷ 500 = 4.6；S = √[(400×(5−4.6)² + 100×(3−4.6)²) ÷ 500] = 0.8；CV = S ÷ X̄ = 0.8 ÷ 4.6 = 0.174');
+    expect(weightedCV([{ students: 400, value: 5 }, { students: 100, value: 3 }])).toBeCloseTo(0.8 / 4.6, 10);
+    expect(lines.join('\n')).toContain('逐项判定，小学每项须不超过 0.5，0.174 符合要求');
+    // 基本均衡 judges only the mean of its 8 items.
+    expect(lines.join('\n')).toContain('单项不单独判定，8 项的平均（综合差异系数）小学须低于 0.65');
+  });
+
+  it('finishes CV = S ÷ X̄ from a mean and standard deviation the asker already has, against the stage\'s limit', () => {
+    const lines = facts('初中仪器设备值那项，全县加权平均2600元，加权标准差1235，差异系数多少');
+    expect(lines[0]).toBe('CV = S ÷ X̄ = 1235 ÷ 2600 = 0.475');
+    expect(lines[1]).toContain('逐项判定，初中每项须不超过 0.45，0.475 不符合要求');
+  });
+
+  it('averages the 8 single coefficients into 基本均衡\'s 综合差异系数 with the rule code', () => {
+    const [line] = facts('基均时候小学8项差异系数是0.52、0.61、0.70、0.48、0.66、0.59、0.72、0.64，综合的是多少');
+    expect(line).toContain('= 4.92 ÷ 8 = 0.615；小学须低于 0.65，符合要求');
+  });
+
+  it('says how far apart the two stages\' standards are, from the data', () => {
+    expect(facts('高于规定学历教师这项，初中比小学要求高多少')).toContain('初中比小学高 1.1 人/百生（5.3 − 4.2）');
+  });
+
+  it('音乐教室 with an area is the room\'s area, with a class count the number of rooms', () => {
+    expect(readIndicatorQuestion('新建的音乐教室100平，够不够', names)!.indicators.map((n) => n.indicator.id)).toEqual(['gov03c_music_room_area']);
+    expect(readIndicatorQuestion('我们26个班，音乐教室要几间', names)!.indicators.map((n) => n.indicator.id)).toEqual(['gov03a_music_rooms']);
+    expect(readIndicatorQuestion('音乐教室有什么要求', names)!.indicators.map((n) => n.indicator.id).sort()).toEqual(['gov03a_music_rooms', 'gov03c_music_room_area']);
+  });
+
   it('follows the data: a changed threshold changes the standard and the computed requirement', () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'junheng-checklists-'));
     try {
@@ -117,7 +147,7 @@ describe('the facts from the checklist data', () => {
   });
 
   it('rejects names data that points at no numeric indicator, in Chinese', () => {
-    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试' }, local: { words: ['该县'], reason: '测试' }, figures: [], units: [], stages: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试' }, floor: { words: ['底线'], reason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [] };
+    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试' }, local: { words: ['该县'], reason: '测试' }, figures: [], units: [], stages: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, floor: { words: ['底线'], reason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [] };
     expect(thrown(() => parseIndicatorNames(raw, 'names.yaml', checklists))).toMatchObject({ userMessage: expect.stringMatching(/youzhi-2017-resource\/nope 不是任何检查清单里的数值指标/u) });
   });
 });
@@ -150,6 +180,30 @@ describe('indicator answers in the chat', () => {
 
   it('an item with no national value (基本均衡\'s 计算机台数) is partial: the data says there is none', () => {
     expect(finish('基均的电脑台数有标准吗').status).toBe('partial');
+  });
+
+  it('an item of the other evaluation (优均的生均图书册数) is partial and says where the item belongs', () => {
+    const a = finish('优均对生均图书册数有要求吗，要多少册');
+    expect(a.status).toBe('partial');
+    expect(a.facts![0]!.text).toContain('优质均衡的指标里没有「生均图书册数」这一项');
+  });
+
+  it('an evaluation asked for an item it does not have is partial, even when a county\'s document mentions the topic', () => {
+    const county: Answer = {
+      ...noAnswer,
+      status: 'answered',
+      reason: { code: 'answered' },
+      quotes: [{ text: '配备专兼职心理辅导教师187人', citation: 0 }],
+      citations: [{ passageId: 1, source: 'x.txt', title: '某县自评报告', sectionPath: [], page: null, pageEnd: null, text: '配备专兼职心理辅导教师187人', kind: 'document' }],
+    };
+    const a = finish('优质均衡对学校心理健康教师的配备比例有什么规定', county);
+    expect(a.status).toBe('partial');
+    expect(a.quotes).toEqual(county.quotes);
+    // The project's restatement of the evaluation may still answer.
+    const restated = { ...county, citations: [{ ...county.citations[0]!, kind: 'restatement' as const }] };
+    expect(finish('优质均衡对学校心理健康教师的配备比例有什么规定', restated).status).toBe('answered');
+    // Asking whether something passes is not asking for a value the data lacks.
+    expect(finish('老百姓要是不买账，优均还能过吗', county).status).toBe('answered');
   });
 
   it('leaves a question about one county\'s own document to the passages', () => {
