@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { configuredPipelineLabel } from '../src/eval/run.js';
 import { buildSyntheticCorpus } from './synthetic.js';
 
 /**
@@ -35,6 +37,7 @@ function latency(label: string, indexDir: string): void {
   );
 }
 
+console.log(configuredPipelineLabel(loadConfig(process.env)));
 try {
   const seedsIndex = path.join(work, 'index-seeds');
   node('bench/ingestOnce.ts', [seedsIndex, path.join(shared, 'seeds')]);

@@ -1,6 +1,9 @@
+import { withWriter } from '../src/answer/llm.js';
 import { AnswerPipeline } from '../src/answer/pipeline.js';
+import { answerServices } from '../src/chat/app.js';
+import { loadConfig } from '../src/config.js';
 import { readQuestions } from '../src/eval/questions.js';
-import { LocalHashEmbeddings } from '../src/index/embedder.js';
+import { configuredEmbedder } from '../src/index/embedderChoice.js';
 import { PassageIndex } from '../src/index/reader.js';
 
 /** Answer latency on a built index, in a fresh process; prints JSON. */
@@ -9,9 +12,14 @@ if (!indexDir || !questionsFile) throw new Error('usage: answerOnce INDEX_DIR QU
 const rounds = Number(roundsArg ?? 3);
 const questions = readQuestions(questionsFile).map((q) => q.question);
 
+// Whatever the configuration names (EMBEDDINGS_*, RERANK_*, LLM_*): a deployment measures its own pipeline.
+const config = loadConfig(process.env);
+const embedder = await configuredEmbedder(config);
+const services = answerServices(config);
 let t = performance.now();
-const index = PassageIndex.open(indexDir, new LocalHashEmbeddings());
-const answerer = new AnswerPipeline(index);
+const index = PassageIndex.open(indexDir, embedder);
+const pipeline = new AnswerPipeline(index, { reranker: services.reranker });
+const answerer = services.writer ? withWriter(pipeline, services.writer) : pipeline;
 const openMs = performance.now() - t;
 await answerer.answer(questions[0]!); // warm: dictionaries and IDF tables loaded
 // First round: each question's words are new to the per-term cache (what a user meets);

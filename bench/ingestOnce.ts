@@ -1,10 +1,11 @@
+import { loadConfig } from '../src/config.js';
+import { configuredEmbedder } from '../src/index/embedderChoice.js';
 import { runIngest } from '../src/ingest/pipeline.js';
-import { LocalHashEmbeddings } from '../src/index/embedder.js';
 
 /** One ingest in a fresh process; prints its figures as JSON (peak RSS is this process's own). */
 const [indexDir, ...dirs] = process.argv.slice(2);
 if (!indexDir || dirs.length === 0) throw new Error('usage: ingestOnce INDEX_DIR DIR...');
-const s = await runIngest({ dirs, indexDir, embedder: new LocalHashEmbeddings(), maxFileBytes: 1024 ** 3 });
+const s = await runIngest({ dirs, indexDir, embedder: await configuredEmbedder(loadConfig(process.env)), maxFileBytes: 1024 ** 3 });
 process.stdout.write(
   `${JSON.stringify({
     seconds: s.seconds,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import type { RemoteServiceConfig } from './remoteService.js';
 
 /**
  * User state lives outside INDEX_DIR so that deleting the index (always safe)
@@ -18,6 +19,16 @@ const EnvSchema = z.object({
   REPORT_DIR: z.string().min(1).default('reports'),
   MAX_FILE_MB: z.coerce.number().positive().max(2048).default(100),
   EMBEDDER: z.enum(['local']).default('local'),
+  EMBEDDINGS_BASE_URL: z.url().optional(),
+  EMBEDDINGS_MODEL: z.string().optional(),
+  EMBEDDINGS_API_KEY: z.string().optional(),
+  RERANK_BASE_URL: z.url().optional(),
+  RERANK_MODEL: z.string().optional(),
+  RERANK_API_KEY: z.string().optional(),
+  LLM_BASE_URL: z.url().optional(),
+  LLM_MODEL: z.string().optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_TIMEOUT_S: z.coerce.number().positive().max(600).default(20),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   WEBHOOK_URL: z.url().optional(),
@@ -43,6 +54,12 @@ export interface Config {
   reportDir: string;
   maxFileBytes: number;
   embedder: 'local';
+  /** An OpenAI-compatible embeddings service (EMBEDDINGS_*), used instead of `embedder` when set. */
+  embeddings: RemoteServiceConfig | null;
+  /** A /rerank service (RERANK_*) for the rerank stage; null: the fitted ranking alone. */
+  rerank: RemoteServiceConfig | null;
+  /** An OpenAI-compatible chat model (LLM_*) that rewrites answers, verified; null: extractive answers only. */
+  llm: (RemoteServiceConfig & { timeoutMs: number }) | null;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   telegram: {
     /** Unset or empty: `npm start` opens the terminal chat instead. */
@@ -65,6 +82,24 @@ function userIds(name: string, value: string): number[] {
   const bad = parts.filter((_, i) => !Number.isSafeInteger(ids[i]));
   if (bad.length > 0) throw new ConfigError(`配置有误：${name} 应是用逗号分隔的 Telegram 用户 ID（数字），“${bad.join('、')}”不是。`, `${name}: not user ids: ${bad.join(',')}`);
   return ids;
+}
+
+/** `<P>_BASE_URL` and `<P>_MODEL` name a service together: both set, or both unset. */
+function remoteService(prefix: 'EMBEDDINGS' | 'RERANK' | 'LLM', baseURL: string | undefined, model: string | undefined, apiKey: string | undefined): RemoteServiceConfig | null {
+  if (!baseURL && !model) return null;
+  if (!baseURL || !model) {
+    const given = baseURL ? `${prefix}_BASE_URL` : `${prefix}_MODEL`;
+    const missing = baseURL ? `${prefix}_MODEL` : `${prefix}_BASE_URL`;
+    throw new ConfigError(`配置有误：${prefix}_BASE_URL 和 ${prefix}_MODEL 要同时填写或同时留空，现在只填了 ${given}，请补上 ${missing}。`, `${prefix}: ${given} set without ${missing}`);
+  }
+  return { baseURL, model: model.trim(), apiKey: apiKey?.trim() || null };
+}
+
+const withTimeout = (service: RemoteServiceConfig | null, seconds: number) => (service ? { ...service, timeoutMs: Math.round(seconds * 1000) } : null);
+
+/** Every secret of the configuration, for the logger to scrub. */
+export function configSecrets(config: Config): string[] {
+  return [config.telegram.token, config.embeddings?.apiKey, config.rerank?.apiKey, config.llm?.apiKey].filter((s): s is string => !!s);
 }
 
 /** Reads `.env` (if present) without overriding variables already set, then validates. */
@@ -90,6 +125,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     reportDir: path.resolve(cwd, e.REPORT_DIR),
     maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
     embedder: e.EMBEDDER,
+    embeddings: remoteService('EMBEDDINGS', e.EMBEDDINGS_BASE_URL, e.EMBEDDINGS_MODEL, e.EMBEDDINGS_API_KEY),
+    rerank: remoteService('RERANK', e.RERANK_BASE_URL, e.RERANK_MODEL, e.RERANK_API_KEY),
+    llm: withTimeout(remoteService('LLM', e.LLM_BASE_URL, e.LLM_MODEL, e.LLM_API_KEY), e.LLM_TIMEOUT_S),
     logLevel: e.LOG_LEVEL,
     telegram: {
       token: e.TELEGRAM_BOT_TOKEN?.trim() || null,

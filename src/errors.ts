@@ -53,3 +53,17 @@ export class IndexUnavailableError extends JunhengError {}
 
 /** Configuration (environment) is invalid. */
 export class ConfigError extends JunhengError {}
+
+/**
+ * An embeddings service (EMBEDDINGS_BASE_URL) failed or answered something unusable. `service`
+ * names it (model and address, never the key) and `reason` says what went wrong, both in Chinese.
+ */
+export class EmbeddingServiceError extends JunhengError {
+  constructor(
+    readonly service: string,
+    readonly reason: string,
+    technical: string,
+  ) {
+    super(`向量服务连接失败（${service}）：${reason}。索引没有更新，继续使用原来的索引。`, technical);
+  }
+}

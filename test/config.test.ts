@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { configSecrets, loadConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { thrown } from './helpers/thrown.js';
 
@@ -29,6 +29,9 @@ describe('loadConfig', () => {
       reportDir: '/srv/junheng/reports',
       maxFileBytes: 100 * 1024 * 1024,
       embedder: 'local',
+      embeddings: null,
+      rerank: null,
+      llm: null,
       logLevel: 'info',
       telegram: { token: null, apiRoot: 'https://api.telegram.org', webhookUrl: null, webhookPort: 8080, adminIds: [], allowedIds: [] },
     });
@@ -48,5 +51,17 @@ describe('loadConfig', () => {
     const e = thrown(() => loadConfig({ MAX_FILE_MB: '-1' }, '/x'));
     expect(e).toBeInstanceOf(ConfigError);
     expect((e as ConfigError).userMessage).toMatch(/配置有误.*MAX_FILE_MB/);
+  });
+
+  it('reads an embeddings and a rerank service, each named by base URL and model together', () => {
+    const c = loadConfig({ EMBEDDINGS_BASE_URL: 'http://127.0.0.1:11434/v1', EMBEDDINGS_MODEL: 'bge-m3', RERANK_BASE_URL: 'http://127.0.0.1:9997/v1', RERANK_MODEL: 'bge-reranker-v2-m3', RERANK_API_KEY: 'sk-test-SECRET-123' }, '/x');
+    expect(c.embeddings).toEqual({ baseURL: 'http://127.0.0.1:11434/v1', model: 'bge-m3', apiKey: null });
+    expect(c.rerank).toEqual({ baseURL: 'http://127.0.0.1:9997/v1', model: 'bge-reranker-v2-m3', apiKey: 'sk-test-SECRET-123' });
+    expect(configSecrets(c)).toEqual(['sk-test-SECRET-123']);
+    for (const [given, missing] of [['EMBEDDINGS_BASE_URL', 'EMBEDDINGS_MODEL'], ['EMBEDDINGS_MODEL', 'EMBEDDINGS_BASE_URL'], ['RERANK_MODEL', 'RERANK_BASE_URL']] as const) {
+      const e = thrown(() => loadConfig({ [given]: given.endsWith('URL') ? 'http://127.0.0.1:1/v1' : 'm' }, '/x'));
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).userMessage).toBe(`配置有误：${given.split('_')[0]}_BASE_URL 和 ${given.split('_')[0]}_MODEL 要同时填写或同时留空，现在只填了 ${given}，请补上 ${missing}。`);
+    }
   });
 });

@@ -10,6 +10,7 @@ import { selectSentences } from './quote.js';
 import { rerank, type Ranked } from './rank.js';
 import { fuse, recall, type RecallLists } from './recall.js';
 import { loadTuning, type Tuning } from './tuning.js';
+import { rerankCandidates, type Reranker } from './rerankRemote.js';
 import { repairTypos, Vocabulary } from './typo.js';
 import type { Answer, Answerer, AskedFact, Citation, Quote, Suggestion } from './types.js';
 
@@ -46,6 +47,8 @@ export interface AnswerDiagnostics {
 export interface PipelineOptions {
   lexicon?: Lexicon;
   tuning?: Tuning;
+  /** A /rerank service (RERANK_*): reorders the fitted ranking's top before answerability. */
+  reranker?: Reranker | null;
 }
 
 /**
@@ -56,7 +59,7 @@ export interface PipelineOptions {
  *   1. plan     — QueryPlan: repaired, plain and expanded query, concepts, asked fact and unit
  *   2. recall   — jieba-word BM25, character-bigram BM25, vectors
  *   3. fuse     — union with per-channel ranks; candidate features
- *   4. rerank   — fitted linear score
+ *   4. rerank   — fitted linear score (then the RERANK_* service's order, when one is configured)
  *   5. decide   — answerability (fitted, calibrated) and answered / partial / not_found
  *   6. quote    — the answering sentences and their citations
  */
@@ -65,10 +68,12 @@ export class AnswerPipeline implements Answerer {
   readonly tuning: Tuning;
   readonly stats: TermStats;
   private readonly vocabulary: Vocabulary;
+  private readonly reranker: Reranker | null;
 
   constructor(readonly index: PassageIndex, options: PipelineOptions = {}) {
     this.lexicon = options.lexicon ?? loadLexicon();
     this.tuning = options.tuning ?? loadTuning();
+    this.reranker = options.reranker ?? null;
     this.stats = new TermStats(index);
     this.vocabulary = Vocabulary.build(index.vocabulary(), this.lexicon.pipeline.typo);
   }
@@ -79,7 +84,7 @@ export class AnswerPipeline implements Answerer {
 
   async explain(question: string, tuning: Tuning = this.tuning): Promise<{ answer: Answer; diagnostics: AnswerDiagnostics }> {
     const prepared = await this.prepare(question);
-    const outcome = this.decide(prepared, tuning);
+    const outcome = await this.decideReranked(prepared, tuning);
     return {
       answer: this.compose(prepared, outcome),
       diagnostics: {
@@ -112,10 +117,25 @@ export class AnswerPipeline implements Answerer {
 
   decide(prepared: Prepared, tuning: Tuning = this.tuning): Outcome {
     // 4. rerank
-    const ranked = rerank(prepared.candidates, tuning.rerank);
+    return this.judge(prepared, rerank(prepared.candidates, tuning.rerank), tuning);
+  }
+
+  /** decide(), with the rerank service's order over the fitted ranking's top when one is configured. */
+  async decideReranked(prepared: Prepared, tuning: Tuning = this.tuning): Promise<Outcome> {
+    if (!this.reranker) return this.decide(prepared, tuning);
+    const ranked = await rerankCandidates(this.reranker, prepared.plan.repaired, rerank(prepared.candidates, tuning.rerank), (c) => c.texts.text);
+    return this.judge(prepared, ranked, tuning);
+  }
+
+  private judge(prepared: Prepared, ranked: Outcome['ranked'], tuning: Tuning): Outcome {
     // 5. answerability
     const decision = decide({ plan: prepared.plan, ranked, unknownKeyShare: prepared.unknownKeyShare, unknownScope: prepared.unknownScope }, tuning, this.lexicon);
     return { ranked, decision };
+  }
+
+  /** The rerank service's model id, for eval and bench labels; null when none is configured. */
+  get rerankModel(): string | null {
+    return this.reranker?.model ?? null;
   }
 
   /** 6. quote: the structured answer. */

@@ -1,3 +1,4 @@
+import { EmbeddingServiceError } from '../errors.js';
 import type { PassageIndex } from '../index/reader.js';
 import { segmentWords } from '../index/segment.js';
 import type { ChannelRanks } from './features.js';
@@ -63,13 +64,26 @@ export async function recall(index: PassageIndex, query: string, p: RecallParame
   const perChannel = p.perChannel;
   const word = chosen.length > 0 ? index.keywordSearchTerms(chosen, perChannel) : [];
   const bigram = grams ? index.bigramSearch(grams, perChannel) : [];
-  const vector = await index.vectorSearch(query, perChannel);
+  const vector = await vectorChannel(index, query, perChannel);
   return {
     word: word.map((h) => h.passageId),
     bigram: bigram.map((h) => h.passageId),
     vector: vector.map((h) => h.passageId),
     shares: { word: shares(word.map((h) => h.score)), bigram: shares(bigram.map((h) => h.score)), vector: shares(vector.map((h) => h.score)) },
   };
+}
+
+/**
+ * The vector channel, or nothing while the embeddings service is down: the keyword channels then
+ * answer alone, and the user never sees the outage. The embedder has logged it (one line, no key).
+ */
+async function vectorChannel(index: PassageIndex, query: string, limit: number) {
+  try {
+    return await index.vectorSearch(query, limit);
+  } catch (e) {
+    if (e instanceof EmbeddingServiceError) return [];
+    throw e;
+  }
 }
 
 export interface Fused {

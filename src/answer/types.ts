@@ -95,6 +95,17 @@ export interface Answer {
   facts?: Fact[];
   /** What the answer was about, for a follow-up question; absent when a new question should start fresh. */
   topic?: Topic;
+  /**
+   * Sentences an LLM wrote from this answer's passages and facts, each citing
+   * them by mark (1…n: citations, n+1…: facts) — present only once verified.
+   */
+  written?: WrittenAnswer;
+}
+
+export interface WrittenAnswer {
+  sentences: { text: string; marks: number[] }[];
+  /** The model's id, for the log and the eval. */
+  model: string;
 }
 
 /** Anything that answers a question from the index: extractive now, an LLM later. */

@@ -23,6 +23,7 @@ export function answerReply(answer: Answer): Reply {
 }
 
 export function answerBlocks(answer: Answer): Block[] {
+  if (answer.written && answer.written.sentences.length > 0) return writtenBlocks(answer, answer.written);
   if (answer.facts && answer.facts.length > 0) return factBlocks(answer, answer.facts);
   if (answer.reason.code === 'fact_missing' && answer.reason.asked.kind === 'uncovered') {
     return [block(line('text', ANSWER.uncovered(answer.reason.asked.label))), ...(answer.quotes.length > 0 ? [quoteBlock(answer, ANSWER.related), sourcesBlock(answer.citations)] : [])];
@@ -77,18 +78,46 @@ function partialLead(answer: Answer): string {
   return `${ANSWER.partial(asked)}${then}`;
 }
 
-/** Statements from the checklist data, each with the rule it comes from; the passage found is kept below as 相关原文. */
-function factBlocks(answer: Answer, facts: readonly Fact[]): Block[] {
-  const lead = answer.status === 'answered' ? ANSWER.leadData : ANSWER.noStandard;
-  // Facts from the same rule share one 依据 line, after the last of them: a phone screen has no room for repeats.
-  const lines = facts.flatMap((f, i) => {
+/**
+ * Facts as items, "· …" or numbered "[k] …" after `numberedFrom` passages (the
+ * marks of an LLM answer). Facts from the same rule share one 依据 line,
+ * after the last of them: a phone screen has no room for repeats.
+ */
+function factLines(facts: readonly Fact[], numberedFrom: number | null): Line[] {
+  return facts.flatMap((f, i) => {
     const next = facts[i + 1];
     const sameNext = next !== undefined && next.source === f.source && next.unverified === f.unverified;
     const basis = sameNext ? [] : f.source ? [line('note', `　依据：${f.source}${f.unverified ? ANSWER.unverified : ''}`)] : f.unverified ? [line('note', `　${ANSWER.unverified}`)] : [];
-    return [line('item', `· ${f.text}`), ...basis];
+    return [line('item', numberedFrom === null ? `· ${f.text}` : `[${numberedFrom + i + 1}] ${f.text}`), ...basis];
   });
-  const out = [block(line('lead', lead), ...lines)];
+}
+
+/** Statements from the checklist data, each with the rule it comes from; the passage found is kept below as 相关原文. */
+function factBlocks(answer: Answer, facts: readonly Fact[]): Block[] {
+  const lead = answer.status === 'answered' ? ANSWER.leadData : ANSWER.noStandard;
+  const out = [block(line('lead', lead), ...factLines(facts, null))];
   if (answer.quotes.length > 0) out.push(quoteBlock(answer, ANSWER.related), sourcesBlock(answer.citations));
+  return out;
+}
+
+const TERMINAL = /[。！？；;!?]$/u;
+
+/**
+ * A verified LLM answer: its sentences with their marks, then everything the
+ * marks point at by the same numbers — the checklist facts (n+1…) with their
+ * rules, the quotes and the passages' sources (1…n) — so each mark can be
+ * checked on the screen.
+ */
+function writtenBlocks(answer: Answer, written: NonNullable<Answer['written']>): Block[] {
+  const sentences = written.sentences.map((s) => {
+    const marks = s.marks.map((m) => `[${m}]`).join('');
+    const end = TERMINAL.exec(s.text)?.[0] ?? '。';
+    return line('text', `${s.text.replace(TERMINAL, '')}${marks}${end}`);
+  });
+  const out = [block(line('lead', ANSWER.leadWritten), ...sentences)];
+  const facts = answer.facts ?? [];
+  if (facts.length > 0) out.push(block(line('lead', ANSWER.writtenFacts), ...factLines(facts, answer.citations.length)));
+  if (answer.quotes.length > 0) out.push(quoteBlock(answer, ANSWER.writtenQuotes), sourcesBlock(answer.citations));
   return out;
 }
 

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { assessCounty, countyReportText } from '../checklist/county.js';
 import { IndicatorAnswers } from '../checklist/answerer.js';
 import { loadEvaluations } from '../checklist/evaluations.js';
+import { GroundedWriter, OpenAIChatModel } from '../answer/llm.js';
+import { rerankerFromConfig } from '../answer/rerankRemote.js';
 import { loadIndicatorNames } from '../checklist/indicatorNames.js';
 import { ChecklistDialogue, SCHOOL_CHECKLIST, type CountyAssessor } from '../checklist/dialogue.js';
 import { checklistById, loadChecklists } from '../checklist/load.js';
@@ -17,7 +19,7 @@ import { LearnDialogue, TourStore } from '../learn/dialogue.js';
 import type { Logger } from '../logger.js';
 import { openUserState, stateNoticeText, type StateRecovery } from '../state/db.js';
 import { ChatEngine } from './engine.js';
-import { LiveKnowledge } from './knowledge.js';
+import { LiveKnowledge, type AnswerServices } from './knowledge.js';
 import { TopicStore } from './topics.js';
 import { UpdateInbox } from '../state/inbox.js';
 import type { Reply } from './types.js';
@@ -49,6 +51,12 @@ export interface App {
   close(): void;
 }
 
+/** The rerank and LLM services the configuration names (none by default: the local pipeline alone). */
+export function answerServices(config: Config, log?: Logger): AnswerServices {
+  const writer = config.llm ? new GroundedWriter(new OpenAIChatModel(config.llm), config.llm.timeoutMs, log) : null;
+  return { reranker: rerankerFromConfig(config, log), writer };
+}
+
 /**
  * Everything a transport needs, built once: the live knowledge base, the
  * checklist definitions, the user-state database and the engine over them.
@@ -58,7 +66,7 @@ export interface App {
 export function createApp(config: Config, embedder: IdentifiedEmbeddings, log?: Logger): App {
   const checklists = loadChecklists(config.checklistDir);
   const names = loadIndicatorNames(config.checklistDir, checklists);
-  const knowledge = new LiveKnowledge(config.indexDir, embedder, names ? new IndicatorAnswers(checklists, names, loadEvaluations(config.checklistDir, checklists)) : null);
+  const knowledge = new LiveKnowledge(config.indexDir, embedder, names ? new IndicatorAnswers(checklists, names, loadEvaluations(config.checklistDir, checklists)) : null, answerServices(config, log));
   const state = openUserState(config.stateDb, { legacyFile: config.legacyStateDb, log });
   const db = state.db;
   // An old .env may still say STATE_DB=index/state.db.

@@ -46,6 +46,10 @@ export const ANSWER = {
   leadDocument: '根据文件原文：',
   /** Facts from the checklist data (the national standards, each with its source). */
   leadData: '按国家标准（自查清单的数据，每条注明出处）：',
+  /** An LLM's answer, shown only after every sentence, number and quote was checked against the sources. */
+  leadWritten: '根据下列出处整理（每句的数字都已与原文核对）：',
+  writtenQuotes: '原文：',
+  writtenFacts: '自查清单的数据：',
   noStandard: '自查清单的数据里没有您问的达标值：',
   unverified: '（此项未经核实，请以原文为准）',
   related: '相关原文：',

@@ -25,7 +25,7 @@ export class IndicatorAnswers {
     return {
       answer: async (question: string, topic?: Topic) => {
         const prepared = await pipeline.prepare(question);
-        return this.finish(prepared.plan, pipeline.compose(prepared, pipeline.decide(prepared)), topic);
+        return this.finish(prepared.plan, pipeline.compose(prepared, await pipeline.decideReranked(prepared)), topic);
       },
     };
   }

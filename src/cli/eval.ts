@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadConfig } from '../config.js';
+import { configSecrets, loadConfig } from '../config.js';
 import { JunhengError } from '../errors.js';
 import type { EvalMetrics } from '../eval/metrics.js';
-import { runEval } from '../eval/run.js';
+import { answerServices } from '../chat/app.js';
+import { pipelineLabel, runEval } from '../eval/run.js';
+import { configuredEmbedder } from '../index/embedderChoice.js';
+import { createLogger } from '../logger.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const f = (x: number) => x.toFixed(3);
@@ -35,11 +38,17 @@ const program = new Command()
   .action(async (opts: { corpus: string[]; questions: string; cv?: number; explain?: boolean; out?: string; checklists?: string }) => {
     try {
       if (opts.cv !== undefined && !(Number.isInteger(opts.cv) && opts.cv >= 2)) throw new JunhengError('--cv 应是不小于 2 的整数', `bad --cv ${opts.cv}`);
-      const checklistDir = opts.checklists ?? loadConfig(process.env).checklistDir;
-      const run = await runEval({ corpora: opts.corpus, questionsFile: opts.questions, cv: opts.cv, explain: opts.explain, checklistDir });
+      const config = loadConfig(process.env);
+      const checklistDir = opts.checklists ?? config.checklistDir;
+      // Whatever pipeline the deployment configures (EMBEDDINGS_*, RERANK_*, LLM_*), so it measures its own models.
+      const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, configSecrets(config));
+      const services = answerServices(config, log);
+      const embedder = await configuredEmbedder(config, log);
+      const options = { embedder, reranker: services.reranker, writer: services.writer };
+      const run = await runEval({ corpora: opts.corpus, questionsFile: opts.questions, cv: opts.cv, explain: opts.explain, checklistDir, ...options });
       const out = opts.out ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'junheng-eval-out-')), 'results.jsonl');
       fs.writeFileSync(out, run.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-      const lines: string[] = [];
+      const lines: string[] = [pipelineLabel(options)];
       for (const r of run.reports) lines.push(`${r.label}:`, ...metricsLines(r.metrics));
       lines.push(
         `not first: ${run.misses.map((x) => `${x.id}@${x.rank ?? '-'}`).join(' ') || 'none'}`,

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { loadConfig } from '../config.js';
+import { configSecrets, loadConfig } from '../config.js';
 import { JunhengError } from '../errors.js';
-import { LocalHashEmbeddings } from '../index/embedder.js';
+import { configuredEmbedder } from '../index/embedderChoice.js';
 import { createLogger } from '../logger.js';
 import { NothingIndexedError } from '../ingest/pipeline.js';
 import { outcomeLine, summaryText } from './ingestReport.js';
@@ -13,10 +13,11 @@ const program = new Command()
   .argument('[dirs...]', '语料文件夹（默认 CORPUS_DIR，即 corpus/）')
   .action(async (dirs: string[]) => {
     const config = loadConfig();
-    const log = createLogger(config.logLevel);
+    const log = createLogger(config.logLevel, configSecrets(config));
     try {
+      const embedder = await configuredEmbedder(config, log);
       const summary = await ingestWithProgress(
-        { dirs: dirs.length > 0 ? dirs : [config.corpusDir], indexDir: config.indexDir, embedder: new LocalHashEmbeddings(), maxFileBytes: config.maxFileBytes },
+        { dirs: dirs.length > 0 ? dirs : [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes },
         log,
       );
       process.stdout.write(`${summaryText(summary)}\n`);

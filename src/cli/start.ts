@@ -1,11 +1,11 @@
 import { createApp } from '../chat/app.js';
 import { startTelegram } from '../telegram/start.js';
-import { loadConfig } from '../config.js';
-import { IngestBusyError, JunhengError } from '../errors.js';
+import { configSecrets, loadConfig } from '../config.js';
+import { EmbeddingServiceError, IngestBusyError, JunhengError } from '../errors.js';
 import { runIngestIsolated } from '../ingest/isolated.js';
 import { scanCorpus } from '../ingest/scan.js';
-import { LocalHashEmbeddings } from '../index/embedder.js';
-import { staleReason } from '../index/freshness.js';
+import { configuredEmbedder, currentIndexSearchable, embedderOfCurrentIndex } from '../index/embedderChoice.js';
+import { EMBEDDER_CHANGED, staleReason } from '../index/freshness.js';
 import { currentGeneration } from '../index/generations.js';
 import type { IdentifiedEmbeddings } from '../index/embedder.js';
 import type { Logger } from '../logger.js';
@@ -23,18 +23,25 @@ import { runTerminalChat } from './terminal.js';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.logLevel, config.telegram.token ? [config.telegram.token] : []);
-  const embedder = new LocalHashEmbeddings();
+  const log = createLogger(config.logLevel, configSecrets(config));
   const dirs = [config.corpusDir];
+  const { embedder, serviceDown } = await embedderAtStart(config, log);
 
-  const reason = staleReason(config.indexDir, dirs, embedder);
+  // With the embeddings service down nothing can be re-indexed: the current index answers.
+  const reason = serviceDown ? null : staleReason(config.indexDir, dirs, embedder);
   if (reason) {
     if (scanCorpus(dirs).length === 0) {
       process.stdout.write(`语料文件夹 ${config.corpusDir} 里还没有文件。请放入 PDF、DOCX、TXT 或 Markdown 文件后再运行 npm start。\n`);
       return;
     }
-    process.stdout.write(`${reason}，正在建立索引……\n`);
-    if ((await bringUpToDate(config, embedder, log)) === 'later') void catchUpLater(config, embedder, log);
+    if (reason === EMBEDDER_CHANGED && currentIndexSearchable(config.indexDir, embedder)) {
+      // Re-embedding a whole corpus with a neural model takes a while: the old generation answers meanwhile.
+      process.stdout.write(`${reason}，正在后台用新的向量模型重建索引，建好之前先用原来的索引回答。\n\n`);
+      void catchUpLater(config, embedder, log);
+    } else {
+      process.stdout.write(`${reason}，正在建立索引……\n`);
+      if ((await bringUpToDate(config, embedder, log)) === 'later') void catchUpLater(config, embedder, log);
+    }
   }
   const app = createApp(config, embedder, log);
   // Whoever started the program reads this first; the recovery itself is logged at warn.
@@ -58,6 +65,25 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * The configured embedder. When its service cannot be reached, the current index's own embedder, so
+ * that questions are answered from it; without a usable index that is the end of the start.
+ */
+async function embedderAtStart(config: Config, log: Logger): Promise<{ embedder: IdentifiedEmbeddings; serviceDown: boolean }> {
+  try {
+    return { embedder: await configuredEmbedder(config, log), serviceDown: false };
+  } catch (e) {
+    if (!(e instanceof EmbeddingServiceError)) throw e;
+    const current = embedderOfCurrentIndex(config, log);
+    if (!current) {
+      throw new JunhengError(`向量服务连接失败（${e.service}）：${e.reason}。还没有可用的索引，请检查向量服务和 EMBEDDINGS_BASE_URL 后再运行 npm start。`, e.message, { cause: e });
+    }
+    log.warn({ err: e }, 'embeddings service unreachable at start: answering from the current index');
+    process.stdout.write(`${e.userMessage}\n\n`);
+    return { embedder: current, serviceDown: true };
+  }
+}
+
 /** How often a start that found another ingest running checks whether it has finished. */
 const BUSY_POLL_MS = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -77,6 +103,11 @@ async function bringUpToDate(config: Config, embedder: IdentifiedEmbeddings, log
       process.stdout.write(`${summaryText(summary)}\n\n`);
       return 'done';
     } catch (e) {
+      if (e instanceof EmbeddingServiceError && currentGeneration(config.indexDir) !== null) {
+        log.warn({ err: e }, 're-index at start failed: embeddings service');
+        process.stdout.write(`${e.userMessage}\n\n`);
+        return 'done';
+      }
       if (!(e instanceof IngestBusyError)) throw e;
       if (currentGeneration(config.indexDir) !== null) {
         process.stdout.write(`${e.userMessage}\n先用现有的索引回答，那个任务结束后再更新索引。\n\n`);
@@ -99,6 +130,11 @@ async function catchUpLater(config: Config, embedder: IdentifiedEmbeddings, log:
       return;
     } catch (e) {
       if (e instanceof IngestBusyError) continue;
+      if (e instanceof EmbeddingServiceError) {
+        log.warn({ err: e }, 'background re-index at start failed: embeddings service');
+        process.stdout.write(`\n${e.userMessage}\n`);
+        return;
+      }
       log.error({ err: e }, 'background re-index at start failed');
       return;
     }

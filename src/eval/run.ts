@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Answer } from '../answer/types.js';
+import type { GroundedWriter } from '../answer/llm.js';
+import type { Reranker } from '../answer/rerankRemote.js';
+import type { Config } from '../config.js';
 import { AnswerPipeline, type PipelineOptions, type Prepared } from '../answer/pipeline.js';
 import type { Tuning } from '../answer/tuning.js';
 import { IndicatorAnswers } from '../checklist/answerer.js';
@@ -9,7 +12,7 @@ import { loadEvaluations } from '../checklist/evaluations.js';
 import { loadIndicatorNames } from '../checklist/indicatorNames.js';
 import { loadChecklists } from '../checklist/load.js';
 import { runIngest } from '../ingest/pipeline.js';
-import { LocalHashEmbeddings } from '../index/embedder.js';
+import { LocalHashEmbeddings, type IdentifiedEmbeddings } from '../index/embedder.js';
 import { PassageIndex } from '../index/reader.js';
 import { fitTuning, foldOf, type FitQuestion } from './fit.js';
 import { computeMetrics, firstHitRank, isHit, keyFactsStated, type EvalMetrics, type QuestionResult } from './metrics.js';
@@ -25,6 +28,8 @@ export interface EvalRecord {
   fold: number | null;
   /** Statements from the checklist data (indicator answers). */
   facts: string[];
+  /** The LLM's verified sentences, when a model is configured and its answer passed. */
+  written?: string[];
   quotes: string[];
   citations: { source: string; section: string; page: number | null }[];
   keyFacts: boolean | null;
@@ -56,6 +61,24 @@ export interface EvalOptions {
   targetFalseRefusal?: number;
   /** Checklist data (CHECKLIST_DIR): indicator questions are answered from it, as in the chat. */
   checklistDir?: string;
+  /** An LLM (LLM_*): answers are the model's verified sentences where it gives them, as in the chat. */
+  writer?: GroundedWriter | null;
+  /** A rerank service (RERANK_*), as in the chat. */
+  reranker?: Reranker | null;
+  /** The embedder the index is built with (EMBEDDINGS_* or the local one), as in the chat. */
+  embedder?: IdentifiedEmbeddings;
+}
+
+/** The same label from the configuration alone, before any service is reached (npm run bench). */
+export function configuredPipelineLabel(config: Pick<Config, 'embeddings' | 'rerank' | 'llm'>): string {
+  const embedder = config.embeddings ? `remote:${config.embeddings.model}` : new LocalHashEmbeddings().identity.id;
+  return `pipeline: embeddings ${embedder}, rerank ${config.rerank?.model ?? 'none'}, llm ${config.llm?.model ?? 'none'}`;
+}
+
+/** What a run measured with: printed above the figures, so a deployment's numbers name its models. */
+export function pipelineLabel(options: Pick<EvalOptions, 'writer' | 'reranker' | 'embedder'>): string {
+  const embedder = options.embedder?.identity.id ?? new LocalHashEmbeddings().identity.id;
+  return `pipeline: embeddings ${embedder}, rerank ${options.reranker?.model ?? 'none'}, llm ${options.writer?.modelId ?? 'none'}`;
 }
 
 /** The indicator answers over a checklist folder, or null when it has no names data. */
@@ -68,7 +91,7 @@ export function indicatorAnswers(checklistDir: string | undefined): IndicatorAns
 
 /** What an answer states, for the key-facts metric: the data's facts and the quotes. */
 export function answerText(answer: Answer): string {
-  return [...(answer.facts ?? []).map((f) => f.text), ...answer.quotes.map((x) => x.text)].join('\n');
+  return [...(answer.written?.sentences ?? []).map((x) => x.text), ...(answer.facts ?? []).map((f) => f.text), ...answer.quotes.map((x) => x.text)].join('\n');
 }
 
 /** A fresh index of the corpus folders in a temporary directory, with the chat's answering pipeline over it. */
@@ -76,10 +99,10 @@ export async function withEvalIndex<T>(
   corpora: readonly string[],
   work: (pipeline: AnswerPipeline) => Promise<T>,
   options: PipelineOptions = {},
+  embedder: IdentifiedEmbeddings = new LocalHashEmbeddings(),
 ): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'junheng-eval-'));
   try {
-    const embedder = new LocalHashEmbeddings();
     await runIngest({ dirs: corpora, indexDir: dir, embedder, maxFileBytes: 1024 ** 3 });
     const index = PassageIndex.open(dir, embedder);
     try {
@@ -135,17 +158,20 @@ export async function prepareQuestions(pipeline: AnswerPipeline, questions: read
   return out;
 }
 
-function score(
+async function score(
   pipeline: AnswerPipeline,
   indicators: IndicatorAnswers | null,
+  writer: GroundedWriter | null,
   p: PreparedQuestion,
   tuning: Tuning,
   fold: number | null,
   explain: boolean,
-): { result: QuestionResult; record: EvalRecord } {
-  const outcome = pipeline.decide(p.prepared, tuning);
+): Promise<{ result: QuestionResult; record: EvalRecord }> {
+  const outcome = await pipeline.decideReranked(p.prepared, tuning);
   const composed = pipeline.compose(p.prepared, outcome);
-  const answer = indicators ? indicators.finish(p.prepared.plan, composed) : composed;
+  const extractive = indicators ? indicators.finish(p.prepared.plan, composed) : composed;
+  // With an LLM configured, the answer the chat would show: the model's verified sentences, or the extractive answer.
+  const answer = writer ? await writer.improve(extractive) : extractive;
   const { q } = p;
   const r = outcome.ranked.findIndex((c) => p.hits.has(c.id));
   const rank = q.answerable ? (r >= 0 ? r + 1 : null) : null;
@@ -161,6 +187,7 @@ function score(
       rank,
       fold,
       facts: (answer.facts ?? []).map((f) => f.text),
+      ...(answer.written ? { written: answer.written.sentences.map((x) => x.text) } : {}),
       quotes: answer.quotes.map((x) => x.text),
       citations: answer.citations.map((c) => ({ source: c.source, section: c.sectionPath.join(' › '), page: c.page })),
       keyFacts,
@@ -187,6 +214,7 @@ function score(
 export async function runEval(options: EvalOptions): Promise<EvalRun> {
   const questions = readQuestions(options.questionsFile);
   const indicators = indicatorAnswers(options.checklistDir);
+  const writer = options.writer ?? null;
   return withEvalIndex(options.corpora, async (pipeline) => {
     const prepared = await prepareQuestions(pipeline, questions);
     const reports: EvalReport[] = [];
@@ -204,15 +232,16 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
           questionsLabel: `fold ${fold}`,
           note: 'cross-validation',
         });
-        prepared.forEach((p, i) => {
-          if (foldOf(p.q.id, k) === fold) scored[i] = score(pipeline, indicators, p, tuning, fold, options.explain ?? false);
-        });
+        for (const [i, p] of prepared.entries()) {
+          if (foldOf(p.q.id, k) === fold) scored[i] = await score(pipeline, indicators, writer, p, tuning, fold, options.explain ?? false);
+        }
       }
       results = scored.map((s) => s.result);
       records = scored.map((s) => s.record);
       reports.push({ label: `held-out folds (${k}-fold cross-validation)`, metrics: computeMetrics(results) });
     } else {
-      const scored = prepared.map((p) => score(pipeline, indicators, p, pipeline.tuning, null, options.explain ?? false));
+      const scored: { result: QuestionResult; record: EvalRecord }[] = [];
+      for (const p of prepared) scored.push(await score(pipeline, indicators, writer, p, pipeline.tuning, null, options.explain ?? false));
       results = scored.map((s) => s.result);
       records = scored.map((s) => s.record);
       reports.push({ label: 'shipped tuning (corpus/lexicon/tuning.json)', metrics: computeMetrics(results) });
@@ -230,5 +259,5 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
       wrongRefusals: records.filter((r, i) => questions[i]!.answerable && r.status !== 'answered').map((r) => r.id),
       missedRefusals: records.filter((r, i) => !questions[i]!.answerable && r.status === 'answered').map((r) => r.id),
     };
-  });
+  }, { reranker: options.reranker ?? null }, options.embedder);
 }

@@ -4,7 +4,7 @@ import { listingKey, readSourceListings, type SourceListing } from '../ingest/so
 import { JunhengError } from '../errors.js';
 import type { IdentifiedEmbeddings } from './embedder.js';
 import { currentGeneration, generationPath, readManifest } from './generations.js';
-import type { Manifest } from './manifest.js';
+import { SCHEMA_VERSION, type Manifest } from './manifest.js';
 import { isCompatible } from './reader.js';
 
 /**
@@ -31,11 +31,15 @@ export function corpusDifference(
   return null;
 }
 
+/** staleReason when only the embedder differs: the old generation can keep answering while the new one is built. */
+export const EMBEDDER_CHANGED = '向量模型已更换';
+
 /** Why the index does not reflect the corpus folders (null when it does). */
 export function staleReason(indexDir: string, dirs: readonly string[], embedder: IdentifiedEmbeddings): string | null {
   const name = currentGeneration(indexDir);
   if (!name) return '还没有索引';
   const manifest = readManifest(generationPath(indexDir, name));
+  if (manifest.schemaVersion === SCHEMA_VERSION && !isCompatible(manifest, embedder)) return EMBEDDER_CHANGED;
   if (!isCompatible(manifest, embedder)) return '索引版本已过时';
   let listings: Map<string, SourceListing>;
   try {

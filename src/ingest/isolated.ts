@@ -1,7 +1,9 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { IngestBusyError, JunhengError } from '../errors.js';
-import { LocalHashEmbeddings, type EmbedderIdentity, type IdentifiedEmbeddings } from '../index/embedder.js';
+import { EmbeddingServiceError, IngestBusyError, JunhengError } from '../errors.js';
+import type { EmbedderIdentity, IdentifiedEmbeddings } from '../index/embedder.js';
+import { rebuildEmbedder } from '../index/embedderChoice.js';
+import { RemoteEmbeddings, type RemoteEmbeddingsSettings } from '../index/remoteEmbedder.js';
 import { NothingIndexedError, type FileOutcome, type IngestEvent, type IngestOptions, type IngestSummary } from './pipeline.js';
 
 /** What the parent sends the child: the options, with the embedder named by its identity. */
@@ -12,16 +14,21 @@ export interface ChildRequest {
   maxFileBytes: number;
   limits?: IngestOptions['limits'];
   embedder: EmbedderIdentity;
+  /** A remote embedder's settings; its key travels in the child's environment (EMBEDDINGS_API_KEY), never in a message. */
+  remote?: RemoteEmbeddingsSettings;
   events: boolean;
 }
 
 /** An error thrown by runIngest in the child, as data. */
 export interface SerializedError {
-  kind: 'nothing-indexed' | 'busy' | 'junheng' | 'other';
+  kind: 'nothing-indexed' | 'busy' | 'embedding-service' | 'junheng' | 'other';
   name: string;
   message: string;
   userMessage?: string;
   outcomes?: FileOutcome[];
+  /** EmbeddingServiceError's service and reason. */
+  service?: string;
+  reason?: string;
 }
 
 export type ChildMessage =
@@ -38,9 +45,25 @@ const ENTRY = fileURLToPath(new URL('./tsEntry.mjs', import.meta.url));
 const CHILD_MODULE = new URL(import.meta.url.endsWith('.ts') ? './isolatedChild.ts' : './isolatedChild.js', import.meta.url).href;
 
 /** The embedder the child builds for an identity, or undefined when it cannot rebuild that one. */
-export function embedderFromIdentity(identity: EmbedderIdentity): IdentifiedEmbeddings | undefined {
-  const local = new LocalHashEmbeddings(identity.dimensions);
-  return local.identity.id === identity.id ? local : undefined;
+export function embedderFromIdentity(identity: EmbedderIdentity, remote?: RemoteEmbeddingsSettings, apiKey: string | null = null): IdentifiedEmbeddings | undefined {
+  return rebuildEmbedder(identity, remote ? { settings: remote, apiKey } : undefined);
+}
+
+/** The message for the child and the environment it starts with (the only place a remote embedder's key goes). */
+export function childLaunch(opts: IsolatedIngestOptions): { request: ChildRequest; env: NodeJS.ProcessEnv } {
+  const remote = opts.embedder instanceof RemoteEmbeddings ? opts.embedder.forChildProcess() : undefined;
+  const request: ChildRequest = {
+    type: 'run',
+    dirs: [...opts.dirs],
+    indexDir: opts.indexDir,
+    maxFileBytes: opts.maxFileBytes,
+    limits: opts.limits,
+    embedder: opts.embedder.identity,
+    ...(remote ? { remote: remote.settings } : {}),
+    events: opts.onEvent !== undefined,
+  };
+  // The child's key is this embedder's, or none: not whatever the environment happens to hold.
+  return { request, env: { ...process.env, EMBEDDINGS_API_KEY: undefined, ...remote?.env } };
 }
 
 function revive(e: SerializedError): Error {
@@ -49,6 +72,8 @@ function revive(e: SerializedError): Error {
       return new NothingIndexedError(e.userMessage ?? '', e.message, e.outcomes ?? []);
     case 'busy':
       return new IngestBusyError(e.userMessage ?? '', e.message);
+    case 'embedding-service':
+      return new EmbeddingServiceError(e.service ?? '', e.reason ?? '', e.message);
     case 'junheng':
       return new JunhengError(e.userMessage ?? '建立索引失败，旧索引保持不变。', e.message);
     default:
@@ -67,13 +92,14 @@ function revive(e: SerializedError): Error {
  */
 export function runIngestIsolated(opts: IsolatedIngestOptions): Promise<IngestSummary> {
   const identity = opts.embedder.identity;
-  if (!embedderFromIdentity(identity)) {
+  const { request, env } = childLaunch(opts);
+  if (!embedderFromIdentity(identity, request.remote)) {
     return Promise.reject(new JunhengError('建立索引失败，旧索引保持不变。', `runIngestIsolated cannot rebuild embedder ${identity.id} in a child process`));
   }
   if (opts.signal?.aborted) return Promise.reject(aborted());
   return new Promise<IngestSummary>((resolve, reject) => {
     // Empty execArgv: tsEntry.mjs registers tsx itself (the parent may run under vitest or tsx).
-    const child = fork(ENTRY, [CHILD_MODULE], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(ENTRY, [CHILD_MODULE], { execArgv: [], env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     let settled = false;
     let abortRequested = false;
     const settle = (fn: () => void) => {
@@ -101,15 +127,6 @@ export function runIngestIsolated(opts: IsolatedIngestOptions): Promise<IngestSu
       ),
     );
 
-    const request: ChildRequest = {
-      type: 'run',
-      dirs: [...opts.dirs],
-      indexDir: opts.indexDir,
-      maxFileBytes: opts.maxFileBytes,
-      limits: opts.limits,
-      embedder: identity,
-      events: opts.onEvent !== undefined,
-    };
     child.send(request);
   });
 }

@@ -1,4 +1,4 @@
-import { IngestBusyError, JunhengError } from '../errors.js';
+import { EmbeddingServiceError, IngestBusyError, JunhengError } from '../errors.js';
 import { embedderFromIdentity, type ChildMessage, type ChildRequest, type SerializedError } from './isolated.js';
 import { NothingIndexedError, runIngest } from './pipeline.js';
 
@@ -20,12 +20,14 @@ function serialize(e: unknown): SerializedError {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof NothingIndexedError) return { kind: 'nothing-indexed', name, message, userMessage: e.userMessage, outcomes: e.outcomes };
   if (e instanceof IngestBusyError) return { kind: 'busy', name, message, userMessage: e.userMessage };
+  if (e instanceof EmbeddingServiceError) return { kind: 'embedding-service', name, message, userMessage: e.userMessage, service: e.service, reason: e.reason };
   if (e instanceof JunhengError) return { kind: 'junheng', name, message, userMessage: e.userMessage };
   return { kind: 'other', name, message: e instanceof Error && e.stack ? e.stack : message };
 }
 
 process.once('message', (request: ChildRequest) => {
-  const embedder = embedderFromIdentity(request.embedder);
+  // The parent put a remote embedder's key into this process's environment, not into the request.
+  const embedder = embedderFromIdentity(request.embedder, request.remote, process.env['EMBEDDINGS_API_KEY'] || null);
   const run = embedder
     ? runIngest({
         dirs: request.dirs,

@@ -36,6 +36,9 @@ export const TEXT = {
   reindexFailed: (msg: string) => `重新建立索引没有成功：${msg}。原有资料不受影响，仍可正常提问。`,
 };
 
+
+/** Telegram clears a chat action after about 5 s. */
+const TYPING_RENEW_MS = 4000;
 /**
  * Updates (messages and button presses) per user in FLOOD_WINDOW_MS before the
  * rest are dropped with one notice. A clerk tapping through the checklist sends
@@ -178,10 +181,17 @@ export function createBot(o: BotOptions): JunhengBot {
     }
   };
 
-  const handle = (ctx: Context, input: ChatInput | (() => Promise<ChatInput>)) => {
+  const handle = async (ctx: Context, input: ChatInput | (() => Promise<ChatInput>)) => {
     const chatId = ctx.chat!.id;
-    bestEffort(ctx.replyWithChatAction('typing'), 'sendChatAction');
-    return turnOf(ctx).run(input, (replies) => send(chatId, replies));
+    const typing = () => bestEffort(ctx.replyWithChatAction('typing'), 'sendChatAction');
+    typing();
+    // Telegram shows "typing" for about 5 s: renewed while a slow answer (an LLM writing, then verified) is under way.
+    const renew = setInterval(typing, TYPING_RENEW_MS);
+    try {
+      return await turnOf(ctx).run(input, (replies) => send(chatId, replies));
+    } finally {
+      clearInterval(renew);
+    }
   };
 
   bot.on('message:text', (ctx) => handle(ctx, { kind: 'text', text: ctx.message.text }));
