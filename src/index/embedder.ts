@@ -38,7 +38,7 @@ function idfOf(word: string): number {
 }
 
 /** FNV-1a, 32 bit: fast, stable across runs and platforms. */
-function fnv1a(s: string): number {
+export function fnv1a(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);

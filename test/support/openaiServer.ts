@@ -21,6 +21,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
+import { fnv1a } from '../../src/index/embedder.js';
 
 export type Route = '/v1/embeddings' | '/v1/chat/completions' | '/v1/rerank' | '/rerank';
 const ROUTES: readonly Route[] = ['/v1/embeddings', '/v1/chat/completions', '/v1/rerank', '/rerank'];
@@ -63,15 +64,6 @@ export const reply = {
   /** A chat completion with no choice in it. */
   emptyChoices: (model = 'test-chat'): Reply => ({ kind: 'json', status: 200, body: { ...chatCompletion('', model), choices: [] } }),
 };
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /** Lower-case Latin words and digits, and bigrams (single characters too) of Han runs. */
 export function testTokens(text: string): string[] {

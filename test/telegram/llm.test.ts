@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstSentenceOfMaterialOne } from '../support/groundedModel.js';
-import { OpenAIServer } from '../support/openaiServer.js';
+import { OpenAIServer, reply } from '../support/openaiServer.js';
 import { startHarnessBot, type HarnessBot } from './harness.js';
 
 let model: OpenAIServer;
@@ -9,7 +9,7 @@ let h: HarnessBot;
 beforeAll(async () => {
   model = await OpenAIServer.start();
   // A model that takes longer than Telegram keeps "typing" on screen (about 5 s).
-  model.on('/v1/chat/completions', (r) => ({ ...firstSentenceOfMaterialOne(r), delayMs: 4600 }) as ReturnType<typeof firstSentenceOfMaterialOne>);
+  model.on('/v1/chat/completions', (r) => reply.delayed(4600, firstSentenceOfMaterialOne(r)));
   h = await startHarnessBot({ LLM_BASE_URL: model.baseURL, LLM_MODEL: 'tg-test-model', LLM_TIMEOUT_S: '20' });
 });
 afterAll(async () => {
