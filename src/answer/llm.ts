@@ -53,10 +53,21 @@ export class OpenAIChatModel implements ChatModel {
 
   async complete(messages: readonly ChatMessage[], signal: AbortSignal): Promise<string> {
     let raw: unknown;
+    const deadline = `等待超过 ${Math.round(this.settings.timeoutMs / 1000)} 秒没有回应`;
+    const call = this.client.chat.completions.create({ model: this.settings.model, messages: [...messages], temperature: 0 }, { signal });
+    // The client's wait before a retry (Retry-After) does not watch the signal: the deadline is enforced here.
+    // The race below reports the call's failure; this handler only keeps one that comes after the deadline from going unhandled.
+    call.catch(() => undefined);
+    const expired = new Promise<never>((_, reject) => {
+      const fail = () => reject(new ChatModelError(deadline, 'chat completion: deadline passed'));
+      if (signal.aborted) fail();
+      else signal.addEventListener('abort', fail, { once: true });
+    });
     try {
-      raw = await this.client.chat.completions.create({ model: this.settings.model, messages: [...messages], temperature: 0 }, { signal });
+      raw = await Promise.race([call, expired]);
     } catch (e) {
-      const reason = signal.aborted ? `等待超过 ${Math.round(this.settings.timeoutMs / 1000)} 秒没有回应` : failureReason(e, this.settings.timeoutMs);
+      if (e instanceof ChatModelError) throw e;
+      const reason = signal.aborted ? deadline : failureReason(e, this.settings.timeoutMs);
       if (reason === null) throw e;
       throw new ChatModelError(reason, technicalLine('chat completion failed', e, this.settings.apiKey));
     }

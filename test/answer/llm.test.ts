@@ -120,6 +120,15 @@ describe('LLM answers, verified before anything is shown', () => {
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(900);
   });
 
+  it('a 429 whose Retry-After outlasts the deadline gives the extractive answer within the deadline', async () => {
+    server.on('/v1/chat/completions', () => reply.rateLimited(30));
+    const started = Date.now();
+    const { answer, outcome } = await writer(capturedLog().log, 1000).attempt(extractive);
+    expect(outcome).toBe('failed');
+    expect(answer).toEqual(extractive);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('never writes the API key into a log line, whatever fails', async () => {
     server.on('/v1/chat/completions', () => reply.status(401, `bad key ${KEY}`));
     const captured = capturedLog();
