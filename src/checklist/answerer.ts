@@ -37,13 +37,13 @@ export class IndicatorAnswers {
     if (follow) return this.fromData(plan, { ...passage, status: 'not_found', quotes: [], citations: [] }, follow);
     const q = readIndicatorQuestion(plan.repaired, this.names);
     // 优均由哪几部分构成 / 基均和优均有啥不一样: the evaluation as a whole, unless the question is about one indicator, part or veto.
-    const overview = this.evaluations && (!q || (q.indicators.length === 0 && q.parts.length === 0 && q.vetoes.length === 0)) ? readOverviewQuestion(normalQuestion(plan.repaired, this.names), this.evaluations) : null;
+    const overview = this.evaluations && (!q || (q.indicators.length === 0 && q.parts.length === 0 && q.vetoes.length === 0 && q.requirements.length === 0)) ? readOverviewQuestion(normalQuestion(plan.repaired, this.names), this.evaluations) : null;
     if (overview) return this.localOrElsewhere(plan, plan.repaired) ? passage : this.fromOverview(plan, passage, overview);
     if (!q) return this.outsideTheData(plan, passage);
     if (!q.asksStandard || q.local) return passage;
     // A question about one county's or one document's own figures (拜城县的操场) is for the documents, not the national standard.
     // The segmenter tags some indicator names as places (音乐教室): those do not count.
-    const nameLists = [...q.indicators.map((n) => n.names), ...q.vetoes.map((v) => v.names), ...q.parts.map((p) => p.names)];
+    const nameLists = [...q.indicators.map((n) => n.names), ...q.vetoes.map((v) => v.names), ...q.parts.map((p) => p.names), ...q.requirements.map((r) => r.names)];
     const named = (form: string) => nameLists.some((list) => list.some((name) => name.includes(form) || form.includes(name)));
     // 优质均衡办法中… names the national document itself, which the data restates.
     const ownDocument = plan.documentRef !== null && !q.namesProgram;
@@ -94,7 +94,7 @@ export class IndicatorAnswers {
       };
     }
     // 优均的生均图书册数: the item belongs to the other evaluation only; its standard there is not this one's.
-    if (q.indicators.length === 0 && q.elsewhere.length > 0 && q.asksValue && q.parts.length === 0 && q.vetoes.length === 0 && !q.balanceAsked) {
+    if (q.indicators.length === 0 && q.elsewhere.length > 0 && q.asksValue && q.parts.length === 0 && q.vetoes.length === 0 && q.requirements.length === 0 && !q.balanceAsked) {
       return { question: plan.question, status: 'partial', ...kept, reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, suggestions: passage.suggestions, facts: elsewhereFacts(this.checklists, q) };
     }
     const summaries = this.evaluations ? q.parts.flatMap((p) => partSummaryFacts(this.evaluations!, p.title)) : [];

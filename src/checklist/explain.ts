@@ -334,11 +334,23 @@ export function elsewhereFacts(checklists: readonly Checklist[], q: IndicatorQue
   });
 }
 
+/** A yes/no requirement named: which evaluation asks it, whether it is a 一票否决 item, and what the self-check asks. */
+function requirementFacts(q: IndicatorQuestion): Fact[] {
+  const seen = new Set<string>();
+  return q.requirements.flatMap(({ checklist, indicator: ind }) => {
+    if (seen.has(ind.id)) return [];
+    seen.add(ind.id);
+    const evaluation = checklist.name.split(' · ')[0]!;
+    const veto = ind.veto ? '；这是一票否决项，做不到全县不能通过认定' : '';
+    return [fact(`${evaluation}的要求：${ind.name}${veto}（自查时核对：${ind.question}）`, ind.source, ind.unverified)];
+  });
+}
+
 /** The facts answering an indicator question; empty when the data has nothing to say about it. */
 export function indicatorFacts(checklists: readonly Checklist[], q: IndicatorQuestion): Fact[] {
   const computed = coefficientFacts(checklists, q);
   if (computed) return computed;
-  const out: Fact[] = [...partFacts(q), ...vetoFacts(checklists, q)];
+  const out: Fact[] = [...partFacts(q), ...vetoFacts(checklists, q), ...requirementFacts(q)];
   for (const { checklist, indicator: ind } of q.indicators.slice(0, 3)) {
     const standard = standardLine(ind, q.stages);
     if (!standard) {
@@ -362,6 +374,6 @@ export function indicatorFacts(checklists: readonly Checklist[], q: IndicatorQue
     if (given) for (const stage of stages) out.push(...verdict(checklist, ind, stage, given));
     else if (q.asksFloor) out.push(...floors(checklist, ind, stages));
   }
-  if (q.coefficient !== null || (q.indicators.length === 0 && q.parts.length === 0 && q.vetoes.length === 0 && out.length === 0)) out.push(...balanceFacts(checklists, q));
+  if (q.coefficient !== null || (q.indicators.length === 0 && q.parts.length === 0 && q.vetoes.length === 0 && q.requirements.length === 0 && out.length === 0)) out.push(...balanceFacts(checklists, q));
   return out;
 }

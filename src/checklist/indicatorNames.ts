@@ -7,7 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { JunhengError } from '../errors.js';
 import { defaultYamlParser, readBesideChecklists, type YamlParser } from './load.js';
-import type { Checklist, Indicator, NumericIndicator, Stage } from './types.js';
+import type { BooleanIndicator, Checklist, Indicator, NumericIndicator, Stage } from './types.js';
 
 const words = z.array(z.string().trim().min(1)).min(1);
 const reason = z.string().trim().min(2);
@@ -24,6 +24,7 @@ const NamesFileSchema = z.strictObject({
   parts: z.array(z.strictObject({ checklist: z.string().min(1), title: z.string().min(1), location: z.string(), names: words, reason })),
   lists: z.strictObject({ words, reason }),
   vetoes: z.array(z.strictObject({ ref: z.string().regex(/^[\w-]+\/[\w-]+$/u), names: words, reason })),
+  requirements: z.array(z.strictObject({ refs: z.array(z.string().regex(/^[\w-]+\/[\w-]+$/u)).min(1), names: words, reason })),
   units: z.array(z.strictObject({ unit: z.string().min(1), factor: z.number().positive().optional(), words, reason })),
   stages: z.array(z.strictObject({ stage: z.enum(['primary', 'junior']), names: words, reason })),
   uncovered: z.strictObject({ names: words, standardWords: words, reason }),
@@ -62,6 +63,8 @@ export interface IndicatorNames {
   lists: readonly string[];
   /** The 一票否决 items, by how people name them. */
   vetoes: readonly { checklist: Checklist; indicator: Indicator; names: readonly string[] }[];
+  /** Yes/no items of the checklists (城乡编制标准统一, 国家课程开齐开足), by how people name them. */
+  requirements: readonly { checklist: Checklist; indicator: BooleanIndicator; names: readonly string[] }[];
   /** The asker's unit words, longest first, with the checklist unit and factor they stand for (66万 → 660000 元). */
   units: readonly { word: string; unit: string; factor: number }[];
   stages: readonly { stage: Stage; names: readonly string[] }[];
@@ -126,6 +129,15 @@ export function parseIndicatorNames(raw: unknown, file: string, checklists: read
       if (!checklist || !indicator?.veto) throw new JunhengError(`指标名称文件 ${file} 里的 ${v.ref} 不是一票否决项`, `not a veto item ${v.ref}`);
       return { checklist, indicator, names: v.names };
     }),
+    requirements: data.requirements.flatMap((r) =>
+      r.refs.map((ref) => {
+        const [cid, iid] = ref.split('/');
+        const checklist = checklists.find((c) => c.id === cid);
+        const indicator = checklist?.indicators.find((i) => i.id === iid);
+        if (!checklist || indicator?.kind !== 'boolean') throw new JunhengError(`指标名称文件 ${file} 里的 ${ref} 不是任何检查清单里的是非项`, `not a boolean item ${ref}`);
+        return { checklist, indicator, names: r.names };
+      }),
+    ),
     units: data.units.flatMap((u) => u.words.map((word) => ({ word, unit: u.unit, factor: u.factor ?? 1 }))).sort((a, b) => b.word.length - a.word.length),
     stages: data.stages.map(({ stage, names }) => ({ stage, names })),
     uncovered: data.uncovered.names,

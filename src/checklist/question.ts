@@ -49,6 +49,8 @@ export interface IndicatorQuestion {
   parts: IndicatorNames['parts'][number][];
   /** 一票否决 items the question names (分了重点班会怎样). */
   vetoes: IndicatorNames['vetoes'][number][];
+  /** Yes/no requirements the question names (国家课程开不起, 作业太多). */
+  requirements: IndicatorNames['requirements'][number][];
   /** The question is about one county's or document's own facts (该县2020年…, 县里这几年…). */
   local: boolean;
   /** The question speaks of a rate (生均, 每百): a lone figure is the indicator's value, not a count. */
@@ -171,9 +173,10 @@ export function readIndicatorQuestion(question: string, names: IndicatorNames): 
   const listing = names.lists.some((w) => text.includes(w));
   const parts = listing ? names.parts.filter((p) => p.names.some((w) => text.includes(w)) && (programs.length === 0 || programs.includes(p.checklist.id))) : [];
   const vetoes = names.vetoes.filter((v) => v.names.some((w) => text.includes(w)));
+  const requirements = names.requirements.filter((r) => r.names.some((w) => text.includes(w)) && (programs.length === 0 || programs.includes(r.checklist.id)));
   // 那7项分别是啥 asks for the list, not for one indicator the words happen to name.
   if (parts.length > 0) indicators = [];
-  if (indicators.length === 0 && elsewhere.length === 0 && !balance && !asksUncovered && parts.length === 0 && vetoes.length === 0) return null;
+  if (indicators.length === 0 && elsewhere.length === 0 && requirements.length === 0 && !balance && !asksUncovered && parts.length === 0 && vetoes.length === 0) return null;
 
   const stages = names.stages.filter((s) => s.names.some((w) => text.includes(w))).map((s) => s.stage);
   const figures = figuresOf(text, names, spans);
@@ -196,6 +199,7 @@ export function readIndicatorQuestion(question: string, names: IndicatorNames): 
     asksStandard: names.asks.some((w) => text.includes(w)) || figures.length > 0 || parts.length > 0 || vetoes.length > 0,
     parts,
     vetoes,
+    requirements,
     namesProgram: programs.length > 0,
     asksFloor: names.floor.some((w) => text.includes(w)),
     local: isLocalQuestion(text, names),
@@ -262,6 +266,7 @@ export function followUpQuestion(question: string, previous: Topic, names: Indic
     asksStandard: true,
     parts: [],
     vetoes: [],
+    requirements: [],
     namesProgram: false,
     local: false,
     asksFloor: current?.asksFloor ?? false,

@@ -130,6 +130,16 @@ describe('the facts from the checklist data', () => {
     expect(readIndicatorQuestion('音乐教室有什么要求', names)!.indicators.map((n) => n.indicator.id).sort()).toEqual(['gov03a_music_rooms', 'gov03c_music_room_area']);
   });
 
+  it('a yes/no requirement named in everyday words says which evaluation asks it, its article and what the self-check asks', () => {
+    const [line] = indicatorFacts(checklists, readIndicatorQuestion('国家课程开不起会不会影响优均', names)!);
+    const item = checklists.flatMap((c) => c.indicators).find((i) => i.id === 'qual07a_curriculum')!;
+    expect(line!.text).toBe(`优质均衡的要求：国家课程开齐开足（自查时核对：${item.kind === 'boolean' ? item.question : ''}）`);
+    expect(line!.source).toContain('第八条第（七）项');
+    expect(line!.unverified).toBe(true);
+    // 四统一 names all four items.
+    expect(facts('城里学校和农村学校，四统一是哪四个统一')).toHaveLength(4);
+  });
+
   it('follows the data: a changed threshold changes the standard and the computed requirement', () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'junheng-checklists-'));
     try {
@@ -147,7 +157,7 @@ describe('the facts from the checklist data', () => {
   });
 
   it('rejects names data that points at no numeric indicator, in Chinese', () => {
-    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试' }, local: { words: ['该县'], reason: '测试' }, figures: [], units: [], stages: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, floor: { words: ['底线'], reason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [] };
+    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试' }, local: { words: ['该县'], reason: '测试' }, figures: [], units: [], stages: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, floor: { words: ['底线'], reason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [], requirements: [] };
     expect(thrown(() => parseIndicatorNames(raw, 'names.yaml', checklists))).toMatchObject({ userMessage: expect.stringMatching(/youzhi-2017-resource\/nope 不是任何检查清单里的数值指标/u) });
   });
 });
