@@ -169,9 +169,7 @@ function floors(checklist: Checklist, ind: NumericIndicator, stages: readonly (S
 }
 
 function balanceFacts(checklists: readonly Checklist[], q: IndicatorQuestion): Fact[] {
-  const named = new Set(q.indicators.map((n) => n.checklist.id));
-  const rules = checklists.filter((c) => c.balanceRule && (named.size === 0 || named.has(c.id)));
-  return rules.flatMap((c) => {
+  return balanceChecklists(checklists, q).flatMap((c) => {
     const rule = c.balanceRule!;
     const limits = q.stages.flatMap((s) => (rule.limits[s] === undefined ? [] : [`${STAGE_NAMES[s]}${COMPARATOR_WORDS[rule.comparator]} ${fmt(rule.limits[s]!)}`]));
     const out = [fact(`${c.name}：校际差异系数${limits.join('，')}。${rule.description}`, rule.source, rule.unverified)];

@@ -100,6 +100,12 @@ describe('the facts from the checklist data', () => {
     expect(facts('小学有一项差异系数0.52，算不算达标').join('\n')).toContain('您说的差异系数 0.52（小学）：超过上限 0.5，不符合要求');
   });
 
+  it('the 差异系数 limits of the evaluation named only (优质均衡 → not 基本均衡\'s 综合 limit)', () => {
+    const lines = facts('优质均衡的校际差异系数小学不能超过多少');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^优质均衡 · 学校资源配置（7项）：校际差异系数小学不超过 0.5/u);
+  });
+
   it('works the 差异系数 out of the asker\'s schools with the rule code\'s weighted formula, and judges it', () => {
     const lines = facts('县里就两所小学：A校400人生均用房5平，B校100人生均3平，差异系数多少');
     expect(lines[0]).toBe('按在校生数加权：X̄ = (400×5 + 100×3) ÷ 500 = 4.6；S = √[(400×(5−4.6)² + 100×(3−4.6)²) ÷ 500] = 0.8；CV = S ÷ X̄ = 0.8 ÷ 4.6 = 0.174');
