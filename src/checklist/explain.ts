@@ -127,7 +127,9 @@ function requirement(checklist: Checklist, ind: NumericIndicator, stage: Stage |
       ? `每 ${f.perCeilDiv} 个班 ${fmt(threshold)} 间，不足 ${f.perCeilDiv} 个班按 ${f.perCeilDiv} 个班算：⌈${fmt(per)} ÷ ${f.perCeilDiv}⌉ × ${fmt(threshold)}`
       : `${fmt(per)} × ${fmt(threshold)}${scale !== 1 ? ` ÷ ${fmt(scale)}` : ''}${field.integer ? '，向上取整' : ''}`;
   const where = label ? `${label}的` : '';
-  return fact(`按${perText}算，${where}${field.name}至少 ${fmt(needed)} ${field.unit}（${how}）`, ind.source, ind.unverified || f.perCeilDiv !== undefined);
+  // The county checklist names its fields for one chosen school (该校音乐专用教室数); the asker means their own.
+  const what = field.name.replace(/^该校/u, '');
+  return fact(`按${perText}算，${where}${what}至少 ${fmt(needed)} ${field.unit}（${how}）`, ind.source, ind.unverified || f.perCeilDiv !== undefined);
 }
 
 /** The asker's own value of the indicator against its standard, and, for the 7 school items, against the 85 % floor. */
