@@ -105,6 +105,8 @@ export interface Lexicon {
   askedFacts: ReadonlyMap<string, AskedFactKind>;
   /** Measure words after which a Chinese numeral is a quantity (三年 → 3年). */
   measureWords: readonly string[];
+  /** Words made of numeral characters that state no figure (十分, 百姓), for checking an LLM's numbers. */
+  numeralIdioms: readonly string[];
   /** How documents write a figure asked in a measure word (几本 → 册); empty: any measure will do. Unlisted: the same word. */
   writtenMeasures: ReadonlyMap<string, readonly string[]>;
   pipeline: PipelineParameters;
@@ -113,7 +115,7 @@ export interface Lexicon {
 /** The raw contents of the lexicon files, by file name. */
 export type LexiconSources = Record<string, string>;
 
-export const LEXICON_FILES = ['synonyms.yaml', 'question-words.yaml', 'function-words.yaml', 'units.yaml', 'asked-facts.yaml', 'measure-words.yaml', 'written-measures.yaml', 'pipeline.yaml'] as const;
+export const LEXICON_FILES = ['synonyms.yaml', 'question-words.yaml', 'function-words.yaml', 'units.yaml', 'asked-facts.yaml', 'measure-words.yaml', 'written-measures.yaml', 'numeral-idioms.yaml', 'pipeline.yaml'] as const;
 
 function parseFile<T>(sources: LexiconSources, name: string, schema: z.ZodType<T>): T {
   const text = sources[name];
@@ -169,6 +171,7 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     units,
     askedFacts,
     measureWords: parseFile(sources, 'measure-words.yaml', WordGroups).flatMap((g) => g.words),
+    numeralIdioms: parseFile(sources, 'numeral-idioms.yaml', WordGroups).flatMap((g) => g.words),
     writtenMeasures: new Map(parseFile(sources, 'written-measures.yaml', WrittenMeasuresFile).flatMap((g) => g.asked.map((a) => [a, g.written] as const))),
     pipeline,
   };

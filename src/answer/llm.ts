@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { failureReason, openAIClient, technicalLine, type RemoteServiceConfig } from '../remoteService.js';
 import { answerMessages, materialsOf, retryMessages, saysNoAnswer, type ChatMessage } from './prompt.js';
 import type { Answer, Answerer, Topic } from './types.js';
+import type { NumberWords } from './numberTokens.js';
 import { describeProblems, verifyGrounding } from './verify.js';
 
 /** A chat model: one completion for a conversation. Throws ChatModelError when it has none to give. */
@@ -85,6 +86,8 @@ export class GroundedWriter {
   constructor(
     private readonly model: ChatModel,
     private readonly timeoutMs: number,
+    /** Which numeral words state no figure (the lexicon's numeral-idioms.yaml), for the number check. */
+    private readonly numberWords: NumberWords,
     private readonly log?: Logger,
   ) {}
 
@@ -122,7 +125,7 @@ export class GroundedWriter {
         const answer: Answer = extractive.status === 'answered' && !extractive.facts?.length ? { ...extractive, status: 'partial', reason: { code: 'fact_missing', asked: { kind: 'model', label: '' } } } : extractive;
         return { answer, outcome: 'no_answer' };
       }
-      const check = verifyGrounding(reply, materials);
+      const check = verifyGrounding(reply, materials, this.numberWords);
       if (check.ok) {
         this.log?.info({ model: this.model.id, attempt, sentences: check.sentences.length }, 'llm answer verified');
         return { answer: { ...extractive, written: { sentences: check.sentences, model: this.model.id } }, outcome: 'verified' };

@@ -30,11 +30,19 @@ const DIGIT_VALUE: Record<string, string> = { 零: '0', 〇: '0', 一: '1', 二:
 const MULTIPLIER: Record<string, number> = { 千: 3, 万: 4, 百万: 6, 千万: 7, 亿: 8, 万亿: 12 };
 
 /**
- * Words whose numeral characters state no figure (十分重要, 百分比, 百姓), unless
- * a numeral stands before them (五十分, 十万一千). A short list on purpose:
- * anything else made of numerals is taken for a number.
+ * Words whose numeral characters state no figure (十分重要, 百分比, 百姓: the
+ * lexicon's numeral-idioms.yaml), unless a numeral stands before them (五十分,
+ * 十万一千) or 之 after them (十分之一). Anything else made of numerals is a number.
  */
-const NOT_NUMBERS = new RegExp(`(?<![${CN}\\d])(?:十分(?!之)|百分比|百分点|百分率|百姓|千方百计|万一)`, 'gu');
+export class NumberWords {
+  readonly idioms: RegExp;
+
+  constructor(words: readonly string[]) {
+    const escaped = [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&'));
+    this.idioms = escaped.length > 0 ? new RegExp(`(?<![${CN}\\d])(?:${escaped.join('|')})(?!之)`, 'gu') : /(?!)/gu;
+  }
+}
+
 /** 一是……，二是……: enumeration words at a clause start, not figures. */
 const ENUMERATION = /(^|[,:;、。!?\s(])([一二三四五六七八九十]{1,2})(?=是)/gu;
 
@@ -45,12 +53,12 @@ const UNIT_SYMBOLS: readonly [RegExp, string][] = [
 ];
 
 /** NFKC (full-width digits, ％, ，) with unit symbols spelled out and non-number words blanked. */
-export function numberText(text: string): string {
+export function numberText(text: string, words: NumberWords): string {
   let t = text;
   for (const [re, word] of UNIT_SYMBOLS) t = t.replace(re, word);
   return t
     .normalize('NFKC')
-    .replace(NOT_NUMBERS, (w) => '□'.repeat(w.length))
+    .replace(words.idioms, (w) => '□'.repeat(w.length))
     .replace(ENUMERATION, (_m, before: string, n: string) => before + '□'.repeat(n.length));
 }
 
@@ -131,8 +139,8 @@ function fractionPart(s: string): string | null {
 }
 
 /** The figures of a text (already cut to what should be checked), left to right. */
-export function numberTokens(text: string): NumberToken[] {
-  const t = numberText(text);
+export function numberTokens(text: string, words: NumberWords): NumberToken[] {
+  const t = numberText(text, words);
   const out: (NumberToken & { start: number; end: number })[] = [];
   for (const m of t.matchAll(TOKEN)) {
     const start = m.index;
@@ -181,9 +189,9 @@ export function stripListPrefix(line: string): string {
 }
 
 /** The figure keys a material states (title and text), list markers at line starts left out. */
-export function materialNumberKeys(text: string): Set<string> {
+export function materialNumberKeys(text: string, words: NumberWords): Set<string> {
   const keys = new Set<string>();
-  for (const line of text.split('\n')) for (const t of numberTokens(stripListPrefix(line))) keys.add(numberKey(t));
+  for (const line of text.split('\n')) for (const t of numberTokens(stripListPrefix(line), words)) keys.add(numberKey(t));
   return keys;
 }
 

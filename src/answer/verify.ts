@@ -3,6 +3,7 @@ import {
   materialNumberKeys,
   numberKey,
   numberTokens,
+  type NumberWords,
   sameDocumentNumber,
   stripListPrefix,
   type DocumentNumber,
@@ -183,9 +184,9 @@ interface PreparedMaterial {
   text: string;
 }
 
-function prepare(m: Material): PreparedMaterial {
+function prepare(m: Material, words: NumberWords): PreparedMaterial {
   const all = `${m.title}\n${m.text}`;
-  return { numbers: materialNumberKeys(all), documents: documentNumbers(all), text: loose(all) };
+  return { numbers: materialNumberKeys(all, words), documents: documentNumbers(all), text: loose(all) };
 }
 
 /**
@@ -195,10 +196,10 @@ function prepare(m: Material): PreparedMaterial {
  * stand in a cited material as a whole, issuer included, besides its two
  * figures. A sentence that cites no given material is reported for that alone.
  */
-export function verifyGrounding(text: string, materials: readonly Material[]): GroundingResult {
+export function verifyGrounding(text: string, materials: readonly Material[], words: NumberWords): GroundingResult {
   const sentences = parseWritten(text);
   if (sentences.length === 0) return { ok: false, sentences, problems: [{ code: 'empty' }] };
-  const byMark = new Map(materials.map((m) => [m.mark, prepare(m)]));
+  const byMark = new Map(materials.map((m) => [m.mark, prepare(m, words)]));
   const everything = [...byMark.values()];
   const problems: GroundingProblem[] = [];
 
@@ -221,7 +222,7 @@ export function verifyGrounding(text: string, materials: readonly Material[]): G
     const checked = sentence.replace(TITLE, ' ');
     const reported = new Set<string>();
     const supported = (key: string) => sources.some((p) => p.numbers.has(key));
-    for (const t of numberTokens(checked)) {
+    for (const t of numberTokens(checked, words)) {
       if (supported(numberKey(t)) || reported.has(t.text)) continue;
       reported.add(t.text);
       problems.push({ code: 'unsupported_number', index, sentence, cited, number: t.text });

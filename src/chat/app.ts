@@ -4,6 +4,8 @@ import { IndicatorAnswers } from '../checklist/answerer.js';
 import { loadEvaluations } from '../checklist/evaluations.js';
 import { GroundedWriter, OpenAIChatModel } from '../answer/llm.js';
 import { rerankerFromConfig } from '../answer/rerankRemote.js';
+import { loadLexicon } from '../answer/lexicon.js';
+import { NumberWords } from '../answer/numberTokens.js';
 import { loadIndicatorNames } from '../checklist/indicatorNames.js';
 import { ChecklistDialogue, SCHOOL_CHECKLIST, type CountyAssessor } from '../checklist/dialogue.js';
 import { checklistById, loadChecklists } from '../checklist/load.js';
@@ -53,7 +55,7 @@ export interface App {
 
 /** The rerank and LLM services the configuration names (none by default: the local pipeline alone). */
 export function answerServices(config: Config, log?: Logger): AnswerServices {
-  const writer = config.llm ? new GroundedWriter(new OpenAIChatModel(config.llm), config.llm.timeoutMs, log) : null;
+  const writer = config.llm ? new GroundedWriter(new OpenAIChatModel(config.llm), config.llm.timeoutMs, new NumberWords(loadLexicon().numeralIdioms), log) : null;
   return { reranker: rerankerFromConfig(config, log), writer };
 }
 

@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GroundedWriter, OpenAIChatModel } from '../../src/answer/llm.js';
 import { NO_ANSWER } from '../../src/answer/prompt.js';
+import { loadLexicon } from '../../src/answer/lexicon.js';
+import { NumberWords } from '../../src/answer/numberTokens.js';
+
+const numberWords = new NumberWords(loadLexicon().numeralIdioms);
 import type { Answer } from '../../src/answer/types.js';
 import { answerReply } from '../../src/chat/answerView.js';
 import { capturedLog } from '../support/capturedLog.js';
@@ -32,7 +36,7 @@ afterEach(async () => {
 });
 
 const writer = (log = capturedLog().log, timeoutMs = 5000) =>
-  new GroundedWriter(new OpenAIChatModel({ baseURL: server.baseURL, model: 'test-chat', apiKey: KEY, timeoutMs }), timeoutMs, log);
+  new GroundedWriter(new OpenAIChatModel({ baseURL: server.baseURL, model: 'test-chat', apiKey: KEY, timeoutMs }), timeoutMs, numberWords, log);
 const sentBodies = () => server.requestsTo('/v1/chat/completions').map((r) => JSON.stringify(r.body));
 
 describe('LLM answers, verified before anything is shown', () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { documentNumbers, materialNumberKeys, numberKey, numberTokens, sameDocumentNumber, stripListPrefix } from '../../src/answer/numberTokens.js';
+import { loadLexicon } from '../../src/answer/lexicon.js';
+import { documentNumbers, materialNumberKeys, NumberWords, numberKey, numberTokens, sameDocumentNumber, stripListPrefix } from '../../src/answer/numberTokens.js';
 
-const keys = (text: string) => numberTokens(text).map(numberKey);
+const words = new NumberWords(loadLexicon().numeralIdioms);
+const keys = (text: string) => numberTokens(text, words).map(numberKey);
 
 describe('numberTokens', () => {
   it('reads Arabic, full-width, separated, decimal and scaled figures by value', () => {
@@ -56,7 +58,7 @@ describe('list markers and materials', () => {
     expect(stripListPrefix('- 1. 每间不小于96平方米')).toBe('每间不小于96平方米');
     expect(stripListPrefix('（一）第一，按标准')).toBe('按标准');
     expect(stripListPrefix('3.5平方米')).toBe('3.5平方米');
-    expect([...materialNumberKeys('1. 每间不小于96平方米\n2、每班不超过45人')]).toEqual(['plain:96', 'plain:45']);
+    expect([...materialNumberKeys('1. 每间不小于96平方米\n2、每班不超过45人', words)]).toEqual(['plain:96', 'plain:45']);
   });
 });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { describeProblems, parseWritten, verifyGrounding, type Material } from '../../src/answer/verify.js';
+import { loadLexicon } from '../../src/answer/lexicon.js';
+import { NumberWords } from '../../src/answer/numberTokens.js';
+import { describeProblems, parseWritten, verifyGrounding as verifyWith, type Material } from '../../src/answer/verify.js';
+
+const words = new NumberWords(loadLexicon().numeralIdioms);
+const verifyGrounding = (text: string, materials: readonly Material[]) => verifyWith(text, materials, words);
 
 const rooms: Material = {
   mark: 1,
@@ -193,5 +198,14 @@ describe('describeProblems', () => {
     const r = verifyGrounding('依据教基〔2017〕6号[2]。', given);
     expect(describeProblems(r.problems)).toContain('的文号“教基〔2017〕6号”不在它引用的材料[2]里');
     expect(describeProblems([{ code: 'empty' }])).toContain('回答是空的');
+  });
+});
+
+describe('the words that state no figure are data (corpus/lexicon/numeral-idioms.yaml)', () => {
+  it('十分重要 holds no 10 with the lexicon, and is checked as a figure without that entry', () => {
+    const m: Material = { mark: 1, kind: 'passage', title: '某县方案', text: '均衡发展工作十分重要。' };
+    expect(verifyWith('这项工作十分重要[1]。', [m], words).ok).toBe(true);
+    const without = new NumberWords(loadLexicon().numeralIdioms.filter((w) => w !== '十分'));
+    expect(verifyWith('这项工作十分重要[1]。', [{ ...m, text: '均衡发展工作非常重要。' }], without).ok).toBe(false);
   });
 });

@@ -4,6 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GroundedWriter, OpenAIChatModel } from '../../src/answer/llm.js';
 import { pipelineLabel, runEval } from '../../src/eval/run.js';
+import { loadLexicon } from '../../src/answer/lexicon.js';
+import { NumberWords } from '../../src/answer/numberTokens.js';
+
+const numberWords = new NumberWords(loadLexicon().numeralIdioms);
 import { capturedLog } from '../support/capturedLog.js';
 import { firstSentenceOfMaterialOne } from '../support/groundedModel.js';
 import { OpenAIServer, reply } from '../support/openaiServer.js';
@@ -27,7 +31,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const writer = () => new GroundedWriter(new OpenAIChatModel({ baseURL: server.baseURL, model: 'eval-test-model', apiKey: null, timeoutMs: 5000 }), 5000, capturedLog().log);
+const writer = () => new GroundedWriter(new OpenAIChatModel({ baseURL: server.baseURL, model: 'eval-test-model', apiKey: null, timeoutMs: 5000 }), 5000, numberWords, capturedLog().log);
 
 describe('npm run eval with an LLM configured', () => {
   it('answers through the model as the chat does, scores its verified sentences, and names the model', async () => {
