@@ -141,7 +141,8 @@ export class AnswerPipeline implements Answerer {
   /** 6. quote: the structured answer. */
   compose(prepared: Prepared, { ranked, decision }: Outcome): Answer {
     const { plan } = prepared;
-    const base = { question: plan.question, suggestions: this.suggestions(ranked) };
+    const understood = plan.repairs.map(({ from, to }) => ({ from, to }));
+    const base = { question: plan.question, suggestions: this.suggestions(ranked), ...(understood.length > 0 ? { understood } : {}) };
     if (decision.status === 'not_found') {
       const reason =
         decision.reason === 'scope_missing' ? { code: 'scope_missing' as const, missing: decision.missing } : { code: decision.reason };

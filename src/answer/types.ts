@@ -95,6 +95,8 @@ export interface Answer {
   facts?: Fact[];
   /** What the answer was about, for a follow-up question; absent when a new question should start fresh. */
   topic?: Topic;
+  /** Typed words read as the documents' words (差异系树 → 差异系数), so the user sees what was looked up. */
+  understood?: { from: string; to: string }[];
   /**
    * Sentences an LLM wrote from this answer's passages and facts, each citing
    * them by mark (1…n: citations, n+1…: facts) — present only once verified.

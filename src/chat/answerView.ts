@@ -23,6 +23,14 @@ export function answerReply(answer: Answer): Reply {
 }
 
 export function answerBlocks(answer: Answer): Block[] {
+  const blocks = answerBody(answer);
+  // 差异系树 looked up as 差异系数: said first, so a wrong repair is seen at once.
+  return answer.understood && answer.understood.length > 0 && answer.reason.code !== 'off_topic'
+    ? [block(line('note', ANSWER.understood(answer.understood))), ...blocks]
+    : blocks;
+}
+
+function answerBody(answer: Answer): Block[] {
   if (answer.written && answer.written.sentences.length > 0) return writtenBlocks(answer, answer.written);
   if (answer.facts && answer.facts.length > 0) return factBlocks(answer, answer.facts);
   if (answer.reason.code === 'fact_missing' && answer.reason.asked.kind === 'uncovered') {

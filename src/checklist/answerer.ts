@@ -32,6 +32,12 @@ export class IndicatorAnswers {
 
   /** The answer to give: the data's, when it answers the question; otherwise the passage answer unchanged. */
   finish(plan: QueryPlan, passage: Answer, previous?: Topic): Answer {
+    const answer = this.choose(plan, passage, previous);
+    // A typo repaired for the passages (差异系树) was repaired for the data's reading too: say so either way.
+    return passage.understood && !answer.understood ? { ...answer, understood: passage.understood } : answer;
+  }
+
+  private choose(plan: QueryPlan, passage: Answer, previous?: Topic): Answer {
     const follow = previous ? followUpQuestion(plan.repaired, previous, this.names) : null;
     // The passages found for 那初中呢 are about nothing in particular: a follow-up is answered from the data alone.
     if (follow) return this.fromData(plan, { ...passage, status: 'not_found', quotes: [], citations: [] }, follow);

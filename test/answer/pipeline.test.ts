@@ -5,6 +5,7 @@ import { BaseRetriever } from '@langchain/core/retrievers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LangChainPassageRetriever } from '../../src/answer/langchain.js';
 import { AnswerPipeline } from '../../src/answer/pipeline.js';
+import { answerReply } from '../../src/chat/answerView.js';
 import { readQuestions } from '../../src/eval/questions.js';
 import { runEval } from '../../src/eval/run.js';
 import { runIngest } from '../../src/ingest/pipeline.js';
@@ -84,10 +85,12 @@ describe('the answering pipeline over a real index', () => {
     }
   });
 
-  it('repairs a pinyin typo before search and shows the repair in the diagnostics', async () => {
+  it('repairs a pinyin typo before search, shows the repair in the diagnostics and tells the user what was looked up', async () => {
     const { answer, diagnostics } = await pipeline.explain('差异系树怎么算？');
     expect(diagnostics.plan.repairs.map((r) => r.to)).toContain('差异系数');
     expect(answer.quotes.map((q) => q.text).join('')).toContain('差异系数');
+    expect(answer.understood).toContainEqual({ from: '差异系树', to: '差异系数' });
+    expect(answerReply(answer).text.split('\n')[0]).toBe('（按“差异系数”查找，您输入的是“差异系树”）');
   });
 
   it('cites the restatement as the project\'s own text, with a short title and the article it states', async () => {
