@@ -95,6 +95,10 @@ eachMarkers:
   written: [人, 名]
   reason: 数人
 `,
+    'numeral-idioms.yaml': `
+- words: [十分]
+  reason: 程度副词
+`,
     'pipeline.yaml': `
 perChannel: 30
 perChannelReason: 测试值
