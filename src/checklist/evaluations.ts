@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Fact } from '../answer/types.js';
 import { JunhengError } from '../errors.js';
-import { defaultYamlParser, readBesideChecklists, type YamlParser } from './load.js';
+import { defaultYamlParser, issuesText, readBesideChecklists, type YamlParser } from './load.js';
 import { citeRule } from './report.js';
 import type { Checklist, Indicator, SourceRef } from './types.js';
 
@@ -83,7 +83,7 @@ export const EVALUATIONS_FILE = path.join('evaluations', 'evaluations.yaml');
 export function parseEvaluations(raw: unknown, file: string, checklists: readonly Checklist[]): Evaluations {
   const parsed = EvaluationsFileSchema.safeParse(raw);
   if (!parsed.success) {
-    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '文件顶层'}：${i.message}`).join('；');
+    const where = issuesText(parsed.error);
     throw new JunhengError(`评估框架文件 ${file} 有误：${where}`, `invalid evaluations ${file}: ${parsed.error.message}`, { cause: parsed.error });
   }
   const checklist = (id: string) => {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { JunhengError } from '../errors.js';
-import { defaultYamlParser, readBesideChecklists, type YamlParser } from './load.js';
+import { defaultYamlParser, issuesText, readBesideChecklists, type YamlParser } from './load.js';
 import type { BooleanIndicator, Checklist, Indicator, NumericIndicator, Stage } from './types.js';
 
 const words = z.array(z.string().trim().min(1)).min(1);
@@ -87,7 +87,7 @@ export const NAMES_FILE = path.join('names', 'indicator-names.yaml');
 export function parseIndicatorNames(raw: unknown, file: string, checklists: readonly Checklist[]): IndicatorNames {
   const parsed = NamesFileSchema.safeParse(raw);
   if (!parsed.success) {
-    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '文件顶层'}：${i.message}`).join('；');
+    const where = issuesText(parsed.error);
     throw new JunhengError(`指标名称文件 ${file} 有误：${where}`, `invalid names ${file}: ${parsed.error.message}`, { cause: parsed.error });
   }
   const data = parsed.data;

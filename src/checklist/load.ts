@@ -120,3 +120,8 @@ export function readBesideChecklists(checklistDir: string, relative: string, wha
     throw new JunhengError(`${what} ${shown} 不是有效的 YAML：${msg}`, `yaml error in ${shown}: ${msg}`, { cause: e });
   }
 }
+
+/** A zod failure of a data file beside the checklists, as one Chinese line: 路径：问题；… */
+export function issuesText(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  return error.issues.map((i) => `${i.path.map(String).join('.') || '文件顶层'}：${i.message}`).join('；');
+}

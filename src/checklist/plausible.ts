@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { JunhengError } from '../errors.js';
 import { formatValue } from './format.js';
-import { defaultYamlParser, readBesideChecklists, type YamlParser } from './load.js';
+import { defaultYamlParser, issuesText, readBesideChecklists, type YamlParser } from './load.js';
 import { indicatorValue } from './rules.js';
 import type { Answer } from './run.js';
 import type { Checklist, NumericIndicator, Stage } from './types.js';
@@ -41,7 +41,7 @@ export const RANGES_FILE = path.join('plausibility', 'ranges.yaml');
 export function parsePlausibleRanges(raw: unknown, file: string, checklists: readonly Checklist[]): PlausibleRange[] {
   const parsed = PlausibleRangesSchema.safeParse(raw);
   if (!parsed.success) {
-    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '文件顶层'}：${i.message}`).join('；');
+    const where = issuesText(parsed.error);
     throw new JunhengError(`可信范围文件 ${file} 有误：${where}`, `invalid ranges ${file}: ${parsed.error.message}`, { cause: parsed.error });
   }
   const seen = new Set<string>();
