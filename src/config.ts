@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   INDEX_DIR: z.string().min(1).default('index'),
   CHECKLIST_DIR: z.string().min(1).default('corpus/checklists'),
   STATE_DB: z.string().min(1).optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//u, 'postgres://用户:密码@主机:端口/库名').optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   REPORT_DIR: z.string().min(1).default('reports'),
   MAX_FILE_MB: z.coerce.number().positive().max(2048).default(100),
   EMBEDDER: z.enum(['local']).default('local'),
@@ -33,6 +35,7 @@ const EnvSchema = z.object({
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   WEBHOOK_URL: z.url().optional(),
   WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/u, '只能用字母、数字、_ 和 -，最长 256 个字符').optional(),
   ADMIN_USER_IDS: z.string().default(''),
   ALLOWED_USER_IDS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -50,6 +53,11 @@ export interface Config {
    * moved to `stateDb` once if it exists and `stateDb` does not.
    */
   legacyStateDb?: string;
+  /**
+   * PostgreSQL for user state shared by several instances (DATABASE_URL);
+   * null: the SQLite file `stateDb`, one process.
+   */
+  database: { url: string; poolSize: number } | null;
   /** Where the terminal saves report files. */
   reportDir: string;
   maxFileBytes: number;
@@ -68,6 +76,8 @@ export interface Config {
     /** Set: webhook mode on `webhookPort`; unset: long polling. */
     webhookUrl: string | null;
     webhookPort: number;
+    /** Telegram sends it with every webhook request (WEBHOOK_SECRET); other requests are refused. */
+    webhookSecret: string | null;
     /** May add documents to the corpus by sending them. */
     adminIds: number[];
     /** Empty: everyone may use the bot. */
@@ -99,7 +109,16 @@ const withTimeout = (service: RemoteServiceConfig | null, seconds: number) => (s
 
 /** Every secret of the configuration, for the logger to scrub. */
 export function configSecrets(config: Config): string[] {
-  return [config.telegram.token, config.embeddings?.apiKey, config.rerank?.apiKey, config.llm?.apiKey].filter((s): s is string => !!s);
+  return [config.telegram.token, config.embeddings?.apiKey, config.rerank?.apiKey, config.llm?.apiKey, databasePassword(config)].filter((s): s is string => !!s);
+}
+
+function databasePassword(config: Config): string | undefined {
+  if (!config.database) return undefined;
+  try {
+    return decodeURIComponent(new URL(config.database.url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads `.env` (if present) without overriding variables already set, then validates. */
@@ -122,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     checklistDir: path.resolve(cwd, e.CHECKLIST_DIR),
     stateDb,
     ...(stateDb === path.resolve(cwd, DEFAULT_STATE_DB) ? { legacyStateDb: path.join(indexDir, 'state.db') } : {}),
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : null,
     reportDir: path.resolve(cwd, e.REPORT_DIR),
     maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
     embedder: e.EMBEDDER,
@@ -134,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/u, ''),
       webhookUrl: e.WEBHOOK_URL ?? null,
       webhookPort: e.WEBHOOK_PORT,
+      webhookSecret: e.WEBHOOK_SECRET ?? null,
       adminIds: userIds('ADMIN_USER_IDS', e.ADMIN_USER_IDS),
       allowedIds: userIds('ALLOWED_USER_IDS', e.ALLOWED_USER_IDS),
     },

@@ -19,11 +19,12 @@ import { JunhengError } from '../errors.js';
 import type { IdentifiedEmbeddings } from '../index/embedder.js';
 import { LearnDialogue, TourStore } from '../learn/dialogue.js';
 import type { Logger } from '../logger.js';
-import { openUserState, stateNoticeText, type StateRecovery } from '../state/db.js';
+import { stateNoticeText, type StateRecovery } from '../state/db.js';
+import type { UpdateLedger } from '../state/ledger.js';
+import { openSqliteState, type AppState } from '../state/open.js';
 import { ChatEngine } from './engine.js';
 import { LiveKnowledge, type AnswerServices } from './knowledge.js';
 import { TopicStore } from './topics.js';
-import { UpdateInbox } from '../state/inbox.js';
 import type { Reply } from './types.js';
 
 /** A county spreadsheet in, the county report out; a bad file gets its Chinese reason. */
@@ -49,8 +50,11 @@ export interface App {
    */
   stateNotice: StateRecovery | undefined;
   /** Telegram updates from arrival until handled, in the same state database. */
-  inbox: UpdateInbox;
-  close(): void;
+  ledger: UpdateLedger;
+  /** The user-state store (its pool, with PostgreSQL, serves the shared corpus too). */
+  state: AppState;
+  /** Closes the index and the state store; the SQLite part closes at once, PostgreSQL's pool when the promise settles. */
+  close(): Promise<void>;
 }
 
 /** The rerank and LLM services the configuration names (none by default: the local pipeline alone). */
@@ -65,28 +69,29 @@ export function answerServices(config: Config, log?: Logger): AnswerServices {
  * The terminal chat and the Telegram bot both start from here. A damaged or
  * unusable state file never stops it: questions need no user state.
  */
-export function createApp(config: Config, embedder: IdentifiedEmbeddings, log?: Logger): App {
+export function createApp(config: Config, embedder: IdentifiedEmbeddings, log?: Logger, opened?: AppState): App {
   const checklists = loadChecklists(config.checklistDir);
   const names = loadIndicatorNames(config.checklistDir, checklists);
   const knowledge = new LiveKnowledge(config.indexDir, embedder, names ? new IndicatorAnswers(checklists, names, loadEvaluations(config.checklistDir, checklists)) : null, answerServices(config, log));
-  const state = openUserState(config.stateDb, { legacyFile: config.legacyStateDb, log });
-  const db = state.db;
+  const state = opened ?? openSqliteState(config, log);
+  const db = state.tables;
   // An old .env may still say STATE_DB=index/state.db.
-  if (!path.relative(config.indexDir, config.stateDb).startsWith('..')) {
+  if (state.kind === 'sqlite' && !path.relative(config.indexDir, config.stateDb).startsWith('..')) {
     log?.warn({ stateDb: config.stateDb, indexDir: config.indexDir }, 'STATE_DB is inside INDEX_DIR: deleting the index would delete user state');
   }
   const ranges = loadPlausibleRanges(config.checklistDir, checklists);
   const dialogue = new ChecklistDialogue(checklists, new ChecklistRunStore(db), countyAssessor(checklists), ranges);
   const learn = new LearnDialogue(() => checklists, new TourStore(db));
   const notice = state.recovered ? stateNoticeText(state.recovered) : undefined;
-  const engine = new ChatEngine(() => knowledge.get(), { dialogue, reportFile: (r) => reportWorkbook(r) }, learn, notice, new TopicStore(db));
+  const engine = new ChatEngine(() => knowledge.get(), { dialogue, reportFile: (r) => reportWorkbook(r) }, learn, notice, new TopicStore(db), state.sessions);
   return {
     engine,
     stateNotice: state.recovered,
-    inbox: new UpdateInbox(db),
+    ledger: state.ledger,
+    state,
     close: () => {
       knowledge.close();
-      state.close();
+      return state.close();
     },
   };
 }

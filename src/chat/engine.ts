@@ -8,6 +8,7 @@ import { ChecklistDialogue, CL } from '../checklist/dialogue.js';
 import { LEARN, type Asked, type LearnDialogue } from '../learn/dialogue.js';
 import type { ChecklistReport } from '../checklist/report.js';
 import { ChatInputSchema, type ChatInput, type Reply, type ReplyDocument } from './types.js';
+import { immediateSessions, type UserSession, type UserSessions } from '../state/session.js';
 
 /** What the engine reads from the current index. */
 export interface KnowledgeBase {
@@ -63,6 +64,7 @@ export class ChatEngine {
     private readonly learn?: LearnDialogue,
     private readonly progressNotice?: string,
     private readonly topics?: TopicStore,
+    private readonly sessions: UserSessions = immediateSessions,
   ) {}
 
   private withNotice(userId: string, input: ChatInput, replies: Reply[]): Reply[] {
@@ -86,22 +88,26 @@ export class ChatEngine {
       if (used) throw new Error('a turn is used once');
       used = true;
     };
-    const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
+    // The user's state is open (with PostgreSQL: their lock held across instances) from the turn's go to its last reply.
+    const inSession = async <T>(work: (session: UserSession) => Promise<T>): Promise<T> => {
       claim();
       try {
         await previous;
-        return await work();
+        return await this.sessions.open(userId, work);
       } finally {
         finish();
       }
     };
     return {
-      exclusive,
+      exclusive: (work) => inSession(() => work()),
       run: (input, deliver) =>
-        exclusive(async () => {
+        inSession(async (session) => {
           const raw = typeof input === 'function' ? await input() : input;
           const parsed = ChatInputSchema.parse(raw);
-          await deliver(this.withNotice(userId, parsed, await this.handleNow(userId, parsed)));
+          const replies = this.withNotice(userId, parsed, await this.handleNow(userId, parsed));
+          // Saved before anything is said: a reply never announces progress that was not stored.
+          await session.commit();
+          await deliver(replies);
         }),
       release: () => {
         if (used) return;

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { StateTables } from '../state/tables.js';
 import { z } from 'zod';
 import type { Topic } from '../answer/types.js';
 import { UserDocuments } from '../state/jsonRows.js';
@@ -13,7 +14,7 @@ const TopicSchema: z.ZodType<Topic> = z.object({
 
 /** Each user's last answer topic (state DB), so a follow-up such as 那初中呢？ works after a restart too. */
 export class TopicStore extends UserDocuments<Topic> {
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database | StateTables) {
     super(db, 'chat_topics', TopicSchema);
   }
 }

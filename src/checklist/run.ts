@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type Database from 'better-sqlite3';
+import type { StateTables } from '../state/tables.js';
 import { UserDocuments, UserHistory, type Filed } from '../state/jsonRows.js';
 
 /** What a user has answered for one raw figure or yes/no item. */
@@ -69,7 +70,7 @@ export function newRun(now = new Date()): ChecklistRun {
 export class ChecklistRunStore extends UserDocuments<ChecklistRun> {
   private readonly finished: UserHistory<ChecklistRun>;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database | StateTables) {
     super(db, 'checklist_runs', ChecklistRunSchema);
     this.finished = new UserHistory(db, 'checklist_reports', ChecklistRunSchema);
   }

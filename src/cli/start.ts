@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { stateNoticeText } from '../state/db.js';
+import { openAppState } from '../state/open.js';
 import { summaryText } from './ingestReport.js';
 import { ingestWithProgress } from './runIngest.js';
 import { runTerminalChat } from './terminal.js';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
       if ((await bringUpToDate(config, embedder, log)) === 'later') void catchUpLater(config, embedder, log);
     }
   }
-  const app = createApp(config, embedder, log);
+  const app = createApp(config, embedder, log, await openAppState(config, log));
   // Whoever started the program reads this first; the recovery itself is logged at warn.
   if (app.stateNotice) process.stdout.write(`${stateNoticeText(app.stateNotice)}\n\n`);
   if (config.telegram.token) {
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
     process.stdout.write('Telegram 机器人已启动（按 Ctrl+C 停止）。\n');
     const stop = async () => {
       await bot.stop();
-      app.close();
+      await app.close();
       process.exit(0);
     };
     process.once('SIGINT', () => void stop());
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   try {
     await runTerminalChat(app.engine, process.stdin, process.stdout, config.reportDir, (e) => log.error({ err: e }, 'message failed'));
   } finally {
-    app.close();
+    await app.close();
   }
 }
 

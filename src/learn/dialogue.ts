@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { StateTables } from '../state/tables.js';
 import { z } from 'zod';
 import { UserDocuments } from '../state/jsonRows.js';
 import type { AnswerStatus } from '../answer/types.js';
@@ -22,7 +23,7 @@ type TourRun = z.infer<typeof TourRunSchema>;
 
 /** Tour progress per user, in the state database beside checklist runs. */
 export class TourStore extends UserDocuments<TourRun> {
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database | StateTables) {
     super(db, 'tour_runs', TourRunSchema);
   }
 }

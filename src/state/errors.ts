@@ -1,6 +1,7 @@
 import { JunhengError } from '../errors.js';
 
 export const SAVE_DAMAGED = '保存进度时出错：用户数据文件损坏。请联系管理员；问题照常可以回答。';
+export const SAVE_FAILED_DB = '保存进度时出错：用户数据库暂时连不上或无法写入。请稍后再试；问题照常可以回答。';
 export const SAVE_FAILED = '保存进度时出错：用户数据文件暂时无法写入。请联系管理员；问题照常可以回答。';
 
 /**

@@ -2,7 +2,9 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { limit } from '@grammyjs/ratelimiter';
 import { Bot, InputFile, type Context } from 'grammy';
 import type { Update } from 'grammy/types';
-import { MAX_ATTEMPTS, withinUpdate, type UpdateInbox } from '../state/inbox.js';
+import { MAX_ATTEMPTS } from '../state/inbox.js';
+import type { UpdateLedger } from '../state/ledger.js';
+import { UpdateHandledElsewhere } from '../state/session.js';
 import type { ChatEngine, Turn } from '../chat/engine.js';
 import type { ChatInput, Reply } from '../chat/types.js';
 import { JunhengError } from '../errors.js';
@@ -62,7 +64,7 @@ export interface BotOptions {
   /** Re-indexes the corpus (callers serialise runs); resolves with the summary. */
   reindex: () => Promise<IngestSummary>;
   /** Durable record of updates until handled; without it a crash may lose updates in flight. */
-  inbox?: UpdateInbox;
+  ledger?: UpdateLedger;
 }
 
 export interface JunhengBot {
@@ -100,31 +102,41 @@ export function createBot(o: BotOptions): JunhengBot {
 
   const replaying = new Set<number>();
 
-  // First, before anything awaits: the update is recorded, and the user's place in
-  // line taken, so that every later step of this update (checks, downloads, the
-  // engine, the replies) keeps arrival order and a crash loses nothing.
+  // First, before anything awaits: the user's place in line is taken, then the update recorded,
+  // so that every later step of this update (checks, downloads, the engine, the replies) keeps
+  // arrival order and a crash loses nothing.
   bot.use(async (ctx, next) => {
     const updateId = ctx.update.update_id;
-    const inbox = o.inbox;
-    if (inbox && !replaying.has(updateId)) {
-      const { seen } = inbox.receive(updateId, String(ctx.from?.id ?? ''), ctx.update);
-      // A redelivery (Telegram after a restart, a webhook retry): answered once.
-      if (seen) return void o.log.debug({ update: updateId, seen }, 'update seen before, skipped');
-    }
+    const ledger = o.ledger;
     const turn = ctx.from ? o.engine.takeTurn(String(ctx.from.id)) : undefined;
-    if (turn) turns.set(ctx, turn);
+    let received = false;
     try {
-      await (inbox ? withinUpdate(inbox, updateId, next) : next());
+      if (ledger && !replaying.has(updateId)) {
+        const { seen } = await ledger.receive(updateId, String(ctx.from?.id ?? ''), ctx.update);
+        // A redelivery (Telegram after a restart, a webhook retry) is answered once. With several
+        // instances a seen update may be one whose instance died: the user's session decides.
+        if (seen === 'done' || (seen && !ledger.shared)) return void o.log.debug({ update: updateId, seen }, 'update seen before, skipped');
+      }
+      received = true;
+      if (turn) turns.set(ctx, turn);
+      try {
+        await (ledger ? ledger.within(updateId, next) : next());
+      } catch (e) {
+        if (!(e instanceof UpdateHandledElsewhere)) throw e;
+        o.log.debug({ update: updateId, status: e.status }, 'update handled by another instance, skipped');
+        // Saved there, its replies perhaps lost with that instance.
+        if (e.status === 'applied' && ctx.chat) await bot.api.sendMessage(ctx.chat.id, TEXT.restartedSaved);
+      }
     } finally {
       turn?.release();
-      if (inbox) finish(inbox, updateId);
+      if (ledger && received) await finish(ledger, updateId);
     }
   });
-  const finish = (inbox: UpdateInbox, updateId: number) => {
+  const finish = async (ledger: UpdateLedger, updateId: number) => {
     try {
-      inbox.done(updateId);
+      await ledger.done(updateId);
     } catch (e) {
-      // The state file failing now must not turn an answered message into an error.
+      // The state store failing now must not turn an answered message into an error.
       o.log.error({ err: e, update: updateId }, 'could not mark an update handled');
     }
   };
@@ -258,20 +270,21 @@ export function createBot(o: BotOptions): JunhengBot {
   });
 
   const replayUnfinished = async (): Promise<number> => {
-    const inbox = o.inbox;
-    if (!inbox) return 0;
+    const ledger = o.ledger;
+    if (!ledger) return 0;
     let replayed = 0;
-    for (const u of inbox.unfinished()) {
+    for (const u of await ledger.unfinished()) {
       const update = u.payload as Update;
       const chatId = update.message?.chat.id ?? update.callback_query?.message?.chat.id;
       if (u.attempts > MAX_ATTEMPTS) {
         o.log.error({ update: u.updateId, attempts: u.attempts }, 'update given up after repeated crashes');
-        inbox.done(u.updateId);
+        await ledger.done(u.updateId);
         if (chatId !== undefined) await bot.api.sendMessage(chatId, TEXT.givenUp).catch(() => undefined);
         continue;
       }
-      if (u.status === 'applied') {
-        inbox.done(u.updateId);
+      // Shared: another instance may be delivering it right now, so its session decides under the user's lock.
+      if (u.status === 'applied' && !ledger.shared) {
+        await ledger.done(u.updateId);
         if (chatId !== undefined) await bot.api.sendMessage(chatId, TEXT.restartedSaved).catch(() => undefined);
         continue;
       }

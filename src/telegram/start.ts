@@ -9,6 +9,7 @@ import type { IdentifiedEmbeddings } from '../index/embedder.js';
 import { runIngestIsolated } from '../ingest/isolated.js';
 import type { Logger } from '../logger.js';
 import { stateNoticeText } from '../state/db.js';
+import { Role } from '../state/pg/role.js';
 import { COMMANDS, createBot } from './bot.js';
 
 export interface RunningBot {
@@ -81,7 +82,7 @@ export async function startTelegram(
     adminIds: t.adminIds,
     allowedIds: t.allowedIds,
     corpusDir: config.corpusDir,
-    inbox: app.inbox,
+    ledger: app.ledger,
     reindex: () => runIngestIsolated({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }),
   });
   await connect(bot, t.apiRoot, options, log);
@@ -100,21 +101,52 @@ export async function startTelegram(
     for (const id of t.adminIds) await bot.api.sendMessage(id, text).catch((e: unknown) => log.warn({ err: e, admin: id }, 'could not tell an admin'));
   }
 
+  const pool = app.state.pool;
   if (t.webhookUrl) {
-    const server = http.createServer(webhookCallback(bot, 'http'));
+    const webhookUrl = t.webhookUrl;
+    // The update is recorded in the inbox first thing, so a slow answer (an LLM) need not hold
+    // Telegram's request open: past WEBHOOK_REPLY_MS it gets its 200 and the handling goes on.
+    const callback = webhookCallback(bot, 'http', {
+      onTimeout: 'return',
+      timeoutMilliseconds: WEBHOOK_REPLY_MS,
+      ...(t.webhookSecret ? { secretToken: t.webhookSecret } : {}),
+    });
+    const server = http.createServer(callback);
     await new Promise<void>((resolve) => server.listen(t.webhookPort, resolve));
-    await bot.api.setWebhook(t.webhookUrl);
+    const register = async () => {
+      await bot.api.setWebhook(webhookUrl, t.webhookSecret ? { secret_token: t.webhookSecret } : {});
+      log.info({ url: webhookUrl }, 'webhook registered');
+    };
+    // Several instances behind one URL: one registers it, the others only serve it.
+    const role = pool ? Role.contend(pool, 'webhook', register, log) : undefined;
+    if (role) await role.firstAttempt();
+    else await register();
     return {
       stop: async () => {
+        // Stops accepting, then waits for the updates in flight to be answered.
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await role?.release();
       },
     };
   }
-  await bot.api.deleteWebhook();
-  const runner: RunnerHandle = run(bot);
+  let runner: RunnerHandle | undefined;
+  const poll = async () => {
+    await bot.api.deleteWebhook();
+    runner = run(bot);
+  };
+  // Telegram lets one client poll at a time: with several instances one polls, the others stand by.
+  const role = pool ? Role.contend(pool, 'poller', poll, log) : undefined;
+  if (role) {
+    await role.firstAttempt();
+    if (!role.held) log.info({}, 'another instance polls Telegram; this one stands by to take over');
+  } else await poll();
   return {
     stop: async () => {
-      if (runner.isRunning()) await runner.stop();
+      if (runner?.isRunning()) await runner.stop();
+      await role?.release();
     },
   };
 }
+
+/** Telegram waits about a minute for a webhook answer; well before that the request is answered. */
+const WEBHOOK_REPLY_MS = 25_000;

@@ -868,8 +868,29 @@ export class BotApiServer {
 
   private enqueue(type: string, payload: unknown): void {
     if (this.stopped) throw new Error('BotApiServer is stopped');
-    this.updates.push({ update_id: this.nextUpdateId++, type, payload });
+    const update = { update_id: this.nextUpdateId++, type, payload };
+    if (this.push && this.webhookUrl !== undefined) {
+      this.push({ update_id: update.update_id, [type]: payload });
+      return;
+    }
+    this.updates.push(update);
     this.flushPoll();
+  }
+
+  private push: ((update: Record<string, unknown> & { update_id: number }) => void) | undefined;
+
+  /**
+   * Webhook mode as Telegram runs it: once the bot has called setWebhook, each
+   * new update goes to `deliver` (the test's stand-in for Telegram's POST to
+   * the webhook, behind a load balancer) instead of the getUpdates queue.
+   */
+  pushUpdates(deliver: (update: Record<string, unknown> & { update_id: number }) => void): void {
+    this.push = deliver;
+  }
+
+  /** The URL the bot registered with setWebhook, if any. */
+  registeredWebhook(): string | undefined {
+    return this.webhookUrl;
   }
 
   private deliverable(limit: number): Record<string, unknown>[] {

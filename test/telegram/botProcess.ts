@@ -11,13 +11,16 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 /** `npm start`'s entry in its own process, as a deployment runs it, pointed at a loopback Bot API server. */
 export interface BotProcess {
   child: ChildProcess;
-  /** Resolves once the bot polls for updates; rejects if it exits first. */
+  /** Resolves once the bot polls for updates (or, in webhook mode, says it started); rejects if it exits first. */
   ready: Promise<void>;
   /** Everything it wrote to stdout and stderr. */
   output: () => string;
   kill9(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** What `npm start` prints once the bot is up. */
+const STARTED = 'Telegram 机器人已启动';
 
 export function startBotProcess(server: BotApiServer, env: Record<string, string>, cwd: string): BotProcess {
   const child = spawn(process.execPath, ['--import', TSX, path.join(root, 'src/cli/start.ts')], {
@@ -32,7 +35,8 @@ export function startBotProcess(server: BotApiServer, env: Record<string, string
   const pollsBefore = server.calls.filter((c) => c.method === 'getUpdates').length;
   const ready = Promise.race([
     (async () => {
-      while (server.calls.filter((c) => c.method === 'getUpdates').length <= pollsBefore) await new Promise((r) => setTimeout(r, 50));
+      const started = () => (env.WEBHOOK_URL ? out.includes(STARTED) : server.calls.filter((c) => c.method === 'getUpdates').length > pollsBefore);
+      while (!started()) await new Promise((r) => setTimeout(r, 50));
     })(),
     exited.then((code) => {
       throw new Error(`the bot exited (${code}) before polling:\n${out}`);
