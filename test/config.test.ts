@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       checklistDir: '/srv/junheng/corpus/checklists',
       stateDb: '/srv/junheng/data/state.db',
       legacyStateDb: '/srv/junheng/index/state.db',
+      database: null,
       reportDir: '/srv/junheng/reports',
       maxFileBytes: 100 * 1024 * 1024,
       embedder: 'local',
@@ -33,7 +34,7 @@ describe('loadConfig', () => {
       rerank: null,
       llm: null,
       logLevel: 'info',
-      telegram: { token: null, apiRoot: 'https://api.telegram.org', webhookUrl: null, webhookPort: 8080, adminIds: [], allowedIds: [] },
+      telegram: { token: null, apiRoot: 'https://api.telegram.org', webhookUrl: null, webhookPort: 8080, webhookSecret: null, adminIds: [], allowedIds: [] },
     });
   });
 
@@ -44,6 +45,16 @@ describe('loadConfig', () => {
     const own = loadConfig({ STATE_DB: 'var/users.db' }, '/srv/junheng');
     expect(own.stateDb).toBe('/srv/junheng/var/users.db');
     expect(own.legacyStateDb).toBeUndefined();
+  });
+
+  it('reads DATABASE_URL (user state on PostgreSQL) and keeps its password out of the log', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://junheng:s3cr%40t@db.internal:5432/junheng', WEBHOOK_SECRET: 'abc_DEF-1' }, '/x');
+    expect(c.database).toEqual({ url: 'postgres://junheng:s3cr%40t@db.internal:5432/junheng', poolSize: 10 });
+    expect(c.telegram.webhookSecret).toBe('abc_DEF-1');
+    expect(configSecrets(c)).toEqual(['s3cr@t']);
+    const e = thrown(() => loadConfig({ DATABASE_URL: 'mysql://x@y/z' }, '/x')) as ConfigError;
+    expect(e.userMessage).toMatch(/配置有误.*DATABASE_URL/u);
+    expect((thrown(() => loadConfig({ WEBHOOK_SECRET: '含中文' }, '/x')) as ConfigError).userMessage).toMatch(/WEBHOOK_SECRET/u);
   });
 
   it('rejects a nonsense value with a Chinese message naming the variable', () => {
