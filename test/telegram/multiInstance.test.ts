@@ -30,6 +30,9 @@ let server: BotApiServer;
 let work: string;
 let instances: Instance[] = [];
 let lb: LoadBalancer;
+let env: Record<string, string>;
+/** Telegram answering the bot's sendMessage slowly, so that an update is still in flight when asked. */
+let slowSends = false;
 
 beforeAll(async () => {
   db = await freshDatabase();
@@ -40,8 +43,8 @@ beforeAll(async () => {
   fs.copyFileSync(path.join(repoRoot, 'corpus/国家督导评估标准整理稿.md'), path.join(corpus, '国家督导评估标准整理稿.md'));
   server = await BotApiServer.start({ token: TOKEN });
   const random = mulberry32(7);
-  server.setLatency(() => Math.floor(random() * 60));
-  const env = { CORPUS_DIR: corpus, DATABASE_URL: db.url };
+  server.setLatency((method) => (slowSends && method === 'sendMessage' ? 1500 : Math.floor(random() * 60)));
+  env = { CORPUS_DIR: corpus, DATABASE_URL: db.url };
   // One after the other: the first creates the schema, the second finds it (both would be safe at once too).
   instances = [await startInstance(server, 'A', work, env), await startInstance(server, 'B', work, env)];
   lb = new LoadBalancer(server, instances);
@@ -141,7 +144,10 @@ describe('two instances on one PostgreSQL', () => {
       reports.set(k, await checklist(u, k, (s) => (k + s) % 2, { pairAt: k % 2 === 0 }));
     }));
 
-    expect(await misplacedAndLost(users)).toEqual({ misplaced: 0, lost: 0 });
+    const counted = await misplacedAndLost(users);
+    const same = users.filter(({ k }) => reports.get(k) === single.get(k)).length;
+    console.log(`two instances: ${users.length} users × 11 steps, lost ${counted.lost}, misplaced ${counted.misplaced} of ${users.length * 8} figures; ${same}/${users.length} reports identical to one instance`);
+    expect(counted).toEqual({ misplaced: 0, lost: 0 });
     for (const { k } of users) expect(reports.get(k)).toBe(single.get(k));
     // Both instances really handled this user's messages, and each update was answered once.
     const byInstance = new Set(lb.deliveries.filter((d) => JSON.stringify(d.update).includes('"id":20000')).map((d) => d.tried.at(-1)));
@@ -153,6 +159,24 @@ describe('two instances on one PostgreSQL', () => {
       expect(prompts).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
     }
   }, 300_000);
+
+  it('SIGTERM while an update is in flight: the instance answers it, then exits; a new instance joins', async () => {
+    const u: TestUser = { id: 45_000, first_name: '值班' };
+    const n = server.messagesTo(u.id).length;
+    slowSends = true;
+    const d = lb.send(1, () => server.sendText(u, '优质均衡的校际差异系数小学不能超过多少'));
+    await waitRecorded(d.update.update_id);
+    const stopping = instances[1]!.process.stop();
+    await server.waitForMessages(u.id, (ms) => ms.length > n, 30_000);
+    await stopping;
+    slowSends = false;
+    expect(instances[1]!.process.child.exitCode).toBe(0);
+    // Answered where it was sent, not retried elsewhere.
+    expect(d.tried).toEqual(['B']);
+    await d.answered;
+    instances[1] = await startInstance(server, 'B2', work, env);
+    instances[1].name = 'B';
+  }, 120_000);
 
   it('kill -9 of one instance mid-run: the other carries every user on where they were', async () => {
     const users = Array.from({ length: 20 }, (_, k) => ({ u: { id: 40_000 + k, first_name: `教务${k}` }, k }));
@@ -170,7 +194,10 @@ describe('two instances on one PostgreSQL', () => {
     }));
     await killed;
     expect(instances[0]!.alive).toBe(false);
-    expect(await misplacedAndLost(users)).toEqual({ misplaced: 0, lost: 0 });
+    const counted = await misplacedAndLost(users);
+    const failedOver = lb.deliveries.filter((d) => d.tried.length > 1).length;
+    console.log(`kill -9 of A: ${users.length} users, lost ${counted.lost}, misplaced ${counted.misplaced} of ${users.length * 8} figures; ${failedOver} updates retried on B`);
+    expect(counted).toEqual({ misplaced: 0, lost: 0 });
     for (const { k } of users) expect(reports.get(k)).toBe(single.get(k));
     // Updates sent to A after it died went to B.
     expect(lb.deliveries.some((d) => d.tried[0] === 'A' && d.tried.at(-1) === 'B')).toBe(true);
