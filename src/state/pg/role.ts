@@ -61,7 +61,9 @@ export class Role {
     }
     try {
       const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK.system, this.key]);
+      if (rows[0]?.ok && this.stopped) await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK.system, this.key]);
       if (!rows[0]?.ok || this.stopped) {
+        // Back to the pool without the lock: a pooled connection must never carry a role.
         client.release();
         return this.schedule();
       }
