@@ -7,7 +7,7 @@ import type { TopicStore } from './topics.js';
 import { ChecklistDialogue, CL } from '../checklist/dialogue.js';
 import { LEARN, type Asked, type LearnDialogue } from '../learn/dialogue.js';
 import type { ChecklistReport } from '../checklist/report.js';
-import { ChatInputSchema, type ChatInput, type Reply, type ReplyDocument } from './types.js';
+import { ChatInputSchema, type ChatInput, type CorpusSync, type Reply, type ReplyDocument } from './types.js';
 import { immediateSessions, type UserSession, type UserSessions } from '../state/session.js';
 
 /** What the engine reads from the current index. */
@@ -65,7 +65,13 @@ export class ChatEngine {
     private readonly progressNotice?: string,
     private readonly topics?: TopicStore,
     private readonly sessions: UserSessions = immediateSessions,
+    private corpusSync?: () => CorpusSync,
   ) {}
+
+  /** The shared corpus's state, for /sources; set once the transport has started following it (after the engine is built). */
+  setCorpusSync(provider: () => CorpusSync): void {
+    this.corpusSync = provider;
+  }
 
   private withNotice(userId: string, input: ChatInput, replies: Reply[]): Reply[] {
     if (!this.progressNotice || this.told.has(userId) || !concernsProgress(input)) return replies;
@@ -175,8 +181,11 @@ export class ChatEngine {
         ];
       case '/help':
         return [{ text: T.HELP }];
-      case '/sources':
-        return [{ text: sourcesText(kb.documents()) }];
+      case '/sources': {
+        const listed = sourcesText(kb.documents());
+        const sync = this.corpusSync?.();
+        return [{ text: sync?.catchingUp ? `${T.corpusCatchingUp(sync.indexedVersion, sync.databaseVersion)}\n\n${listed}` : listed }];
+      }
       default:
         return [{ text: T.UNKNOWN_COMMAND }];
     }

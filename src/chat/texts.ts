@@ -94,3 +94,9 @@ export const ANSWER = {
 export const EXAMPLE_TOPICS = ['骨干教师配置', '生均体育运动场馆面积', '校际差异系数'];
 /** Buttons show at most this many characters. */
 export const MAX_BUTTON_CHARS = 40;
+
+/** Said above /sources while this instance is still taking in documents uploaded on another one. */
+export function corpusCatchingUp(indexedVersion: number, databaseVersion: number): string {
+  const where = indexedVersion > 0 ? `已同步到第 ${indexedVersion} 版，最新第 ${databaseVersion} 版` : `最新第 ${databaseVersion} 版，本机还在第一次同步`;
+  return `资料库有更新，本机正在同步（${where}），下面是目前可查的文件；同步完成后会包括新文件。`;
+}

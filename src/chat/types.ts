@@ -36,3 +36,14 @@ export const ChatInputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), fileName: z.string().min(1).max(255), bytes: z.instanceof(Buffer) }),
 ]);
 export type ChatInput = z.infer<typeof ChatInputSchema>;
+
+/**
+ * Where this instance stands with the shared corpus (several instances on one
+ * database): `catchingUp` while its corpus folder or index is behind the
+ * database; versions are the corpus versions (one per upload).
+ */
+export interface CorpusSync {
+  catchingUp: boolean;
+  databaseVersion: number;
+  indexedVersion: number;
+}

@@ -12,7 +12,8 @@ import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { stateNoticeText } from '../state/db.js';
-import { openAppState } from '../state/open.js';
+import { openAppState, type AppState } from '../state/open.js';
+import { prepareSharedCorpus, recordIndexed } from '../state/pg/corpus.js';
 import { summaryText } from './ingestReport.js';
 import { ingestWithProgress } from './runIngest.js';
 import { runTerminalChat } from './terminal.js';
@@ -27,12 +28,16 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel, configSecrets(config));
   const dirs = [config.corpusDir];
   const { embedder, serviceDown } = await embedderAtStart(config, log);
+  // Opened before the index is checked: with PostgreSQL the shared corpus comes into the folder first.
+  const state = await openAppState(config, log);
+  const shared = await sharedCorpusAtStart(config, state, log);
 
   // With the embeddings service down nothing can be re-indexed: the current index answers.
   const reason = serviceDown ? null : staleReason(config.indexDir, dirs, embedder);
   if (reason) {
     if (scanCorpus(dirs).length === 0) {
       process.stdout.write(`语料文件夹 ${config.corpusDir} 里还没有文件。请放入 PDF、DOCX、TXT 或 Markdown 文件后再运行 npm start。\n`);
+      await state.close();
       return;
     }
     if (reason === EMBEDDER_CHANGED && currentIndexSearchable(config.indexDir, embedder)) {
@@ -44,7 +49,9 @@ async function main(): Promise<void> {
       if ((await bringUpToDate(config, embedder, log)) === 'later') void catchUpLater(config, embedder, log);
     }
   }
-  const app = createApp(config, embedder, log, await openAppState(config, log));
+  // The index answers from the shared version the folder now holds: the follower need not re-index it again.
+  if (shared !== undefined && !serviceDown && staleReason(config.indexDir, dirs, embedder) === null) recordIndexed(config.corpusDir, shared, log);
+  const app = createApp(config, embedder, log, state);
   // Whoever started the program reads this first; the recovery itself is logged at warn.
   if (app.stateNotice) process.stdout.write(`${stateNoticeText(app.stateNotice)}\n\n`);
   if (config.telegram.token) {
@@ -82,6 +89,26 @@ async function embedderAtStart(config: Config, log: Logger): Promise<{ embedder:
     log.warn({ err: e }, 'embeddings service unreachable at start: answering from the current index');
     process.stdout.write(`${e.userMessage}\n\n`);
     return { embedder: current, serviceDown: true };
+  }
+}
+
+/**
+ * With PostgreSQL: the shared corpus written into the corpus folder, so that the index built at
+ * start includes it (a new instance's first index). Resolves with the shared version the folder
+ * holds; a failure is said and the start goes on with the folder as it is (the bot's follower
+ * catches up once the database answers).
+ */
+async function sharedCorpusAtStart(config: Config, state: AppState, log: Logger): Promise<number | undefined> {
+  if (!state.pool) return undefined;
+  try {
+    const r = await prepareSharedCorpus(state.pool, config.corpusDir, log);
+    if (r.written.length > 0) process.stdout.write(`已从共享资料库取得 ${r.written.length} 个文件（第 ${r.localVersion} 版）。\n`);
+    if (r.failed.length > 0) process.stdout.write(`共享资料库里有 ${r.failed.length} 个文件没能写入本机语料文件夹（${r.failed.join('、')}），详见日志。\n`);
+    return r.localVersion;
+  } catch (e) {
+    log.error({ err: e }, 'could not bring the shared corpus into the corpus folder at start');
+    process.stdout.write('暂时没能从共享资料库取得文件，先用本机语料文件夹里的文件；连上数据库后会自动同步。\n');
+    return undefined;
   }
 }
 

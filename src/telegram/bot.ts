@@ -11,7 +11,8 @@ import { JunhengError } from '../errors.js';
 import type { IngestSummary } from '../ingest/pipeline.js';
 import type { Logger } from '../logger.js';
 import { summaryText } from '../cli/ingestReport.js';
-import { CORPUS_EXTENSIONS, extensionOf, saveToCorpus, TABLE_EXTENSIONS, uploadReplyText } from './corpusUpload.js';
+import { CORPUS_EXTENSIONS, extensionOf, saveToCorpus } from '../ingest/corpusFolder.js';
+import { TABLE_EXTENSIONS, uploadReplyText } from './corpusUpload.js';
 import { downloadWithLimit } from './download.js';
 import { replyMessages } from './format.js';
 import { inlineKeyboard } from './keyboard.js';
@@ -36,6 +37,7 @@ export const TEXT = {
   restartedSaved: '机器人刚才重启了一下。您上一条消息已经记下，请接着往下填写或提问。',
   givenUp: '抱歉，您之前发的一条消息多次处理失败，已跳过。请换个说法或稍后再发。',
   reindexFailed: (msg: string) => `重新建立索引没有成功：${msg}。原有资料不受影响，仍可正常提问。`,
+  notShared: '文件已保存在本机，但没能存入共享资料库，其他实例暂时看不到它。请稍后重新发送一次。',
 };
 
 
@@ -65,6 +67,13 @@ export interface BotOptions {
   reindex: () => Promise<IngestSummary>;
   /** Durable record of updates until handled; without it a crash may lose updates in flight. */
   ledger?: UpdateLedger;
+  /** Several instances on one database: an admin upload is also stored there, and the other instances follow it. */
+  sharedCorpus?: SharedCorpus;
+}
+
+/** Where uploads go for the other instances; `name` is the safe name the file was saved under. */
+export interface SharedCorpus {
+  publish(name: string, bytes: Buffer, uploadedBy: string): Promise<unknown>;
 }
 
 export interface JunhengBot {
@@ -75,6 +84,8 @@ export interface JunhengBot {
    * before polling starts. Resolves with how many were replayed.
    */
   replayUnfinished(): Promise<number>;
+  /** Queues a background re-index after the ones under way (the shared corpus changed); resolves with its summary. */
+  enqueueReindex(): Promise<IngestSummary>;
 }
 
 /** Runs re-indexes one after another: an upload during a run is indexed by the next. */
@@ -240,9 +251,12 @@ export function createBot(o: BotOptions): JunhengBot {
 
     const userId = ctx.from.id;
     const saved = await turn.exclusive(async () => {
-      const result = saveToCorpus(o.corpusDir, name, await download());
+      const bytes = await download();
+      const result = saveToCorpus(o.corpusDir, name, bytes);
       o.log.info({ user: userId, file: result.savedPath, replaced: result.replaced?.previousVersionPath, identical: result.identical }, 'admin upload');
-      await bot.api.sendMessage(chatId, uploadReplyText(result));
+      // Shared even when identical here: this instance may have had the file before the database did.
+      const notShared = o.sharedCorpus ? await share(o.sharedCorpus, result.savedName, bytes, userId) : undefined;
+      await bot.api.sendMessage(chatId, notShared ? `${uploadReplyText(result)}\n${notShared}` : uploadReplyText(result));
       return result;
     });
     if (saved.identical) return;
@@ -256,6 +270,17 @@ export function createBot(o: BotOptions): JunhengBot {
       },
     ).catch((e: unknown) => o.log.error({ err: e }, 'could not report the re-index result'));
   });
+
+  /** Publishes an upload; a failure (logged) is what the admin is told, the local copy stays. */
+  const share = async (shared: SharedCorpus, savedName: string, bytes: Buffer, userId: number): Promise<string | undefined> => {
+    try {
+      await shared.publish(savedName, bytes, String(userId));
+      return undefined;
+    } catch (e) {
+      o.log.error({ err: e, file: savedName, user: userId }, 'could not store an upload in the shared corpus');
+      return e instanceof JunhengError ? e.userMessage : TEXT.notShared;
+    }
+  };
 
   bot.catch(async (err) => {
     o.log.error({ err: err.error, update: err.ctx.update.update_id }, 'update failed');
@@ -302,5 +327,5 @@ export function createBot(o: BotOptions): JunhengBot {
     return replayed;
   };
 
-  return { bot, replayUnfinished };
+  return { bot, replayUnfinished, enqueueReindex: () => reindexQueue.enqueue() };
 }

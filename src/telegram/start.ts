@@ -9,6 +9,7 @@ import type { IdentifiedEmbeddings } from '../index/embedder.js';
 import { runIngestIsolated } from '../ingest/isolated.js';
 import type { Logger } from '../logger.js';
 import { stateNoticeText } from '../state/db.js';
+import { CorpusFollower, publishUpload } from '../state/pg/corpus.js';
 import { Role } from '../state/pg/role.js';
 import { COMMANDS, createBot } from './bot.js';
 
@@ -74,7 +75,8 @@ export async function startTelegram(
 ): Promise<RunningBot> {
   const t = config.telegram;
   if (!t.token) throw new Error('startTelegram needs TELEGRAM_BOT_TOKEN');
-  const { bot, replayUnfinished } = createBot({
+  const pool = app.state.pool;
+  const { bot, replayUnfinished, enqueueReindex } = createBot({
     token: t.token,
     apiRoot: t.apiRoot,
     engine: app.engine,
@@ -84,6 +86,7 @@ export async function startTelegram(
     corpusDir: config.corpusDir,
     ledger: app.ledger,
     reindex: () => runIngestIsolated({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }),
+    ...(pool ? { sharedCorpus: { publish: (name: string, bytes: Buffer, uploadedBy: string) => publishUpload(pool, { name, bytes, uploadedBy }) } } : {}),
   });
   await connect(bot, t.apiRoot, options, log);
   try {
@@ -101,7 +104,27 @@ export async function startTelegram(
     for (const id of t.adminIds) await bot.api.sendMessage(id, text).catch((e: unknown) => log.warn({ err: e, admin: id }, 'could not tell an admin'));
   }
 
-  const pool = app.state.pool;
+  // Started last, once the transport runs: a start that fails above leaves no listening connection behind.
+  const following = async (stopTransport: () => Promise<void>): Promise<RunningBot> => {
+    const follower = pool
+      ? new CorpusFollower({
+          pool,
+          corpusDir: config.corpusDir,
+          log,
+          onChanged: () => enqueueReindex().then((summary) => log.info({ summary }, 're-indexed after a shared corpus change')),
+        })
+      : undefined;
+    if (follower) {
+      app.engine.setCorpusSync(() => follower.status());
+      await follower.start();
+    }
+    return {
+      stop: async () => {
+        await stopTransport();
+        await follower?.stop();
+      },
+    };
+  };
   if (t.webhookUrl) {
     const webhookUrl = t.webhookUrl;
     // The update is recorded in the inbox first thing, so a slow answer (an LLM) need not hold
@@ -121,13 +144,11 @@ export async function startTelegram(
     const role = pool ? Role.contend(pool, 'webhook', register, log) : undefined;
     if (role) await role.firstAttempt();
     else await register();
-    return {
-      stop: async () => {
-        // Stops accepting, then waits for the updates in flight to be answered.
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await role?.release();
-      },
-    };
+    return following(async () => {
+      // Stops accepting, then waits for the updates in flight to be answered.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await role?.release();
+    });
   }
   let runner: RunnerHandle | undefined;
   const poll = async () => {
@@ -140,12 +161,10 @@ export async function startTelegram(
     await role.firstAttempt();
     if (!role.held) log.info({}, 'another instance polls Telegram; this one stands by to take over');
   } else await poll();
-  return {
-    stop: async () => {
-      if (runner?.isRunning()) await runner.stop();
-      await role?.release();
-    },
-  };
+  return following(async () => {
+    if (runner?.isRunning()) await runner.stop();
+    await role?.release();
+  });
 }
 
 /** Telegram waits about a minute for a webhook answer; well before that the request is answered. */

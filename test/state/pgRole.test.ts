@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../src/state/pg/role.js';
-import { freshDatabase, type TestDatabase } from '../support/postgres.js';
+import { endPool, freshDatabase, type TestDatabase } from '../support/postgres.js';
 
 let db: TestDatabase;
 const pools: pg.Pool[] = [];
@@ -11,7 +11,7 @@ beforeAll(async () => {
   db = await freshDatabase();
 });
 afterAll(async () => {
-  for (const p of pools) await p.end();
+  for (const p of pools) await endPool(p);
   await db?.drop();
 });
 

@@ -6,7 +6,7 @@ import { PgLedger } from '../../src/state/pg/ledger.js';
 import { migrate, SCHEMA_VERSION } from '../../src/state/pg/schema.js';
 import { PgSessions, PgTables } from '../../src/state/pg/turns.js';
 import { UpdateHandledElsewhere } from '../../src/state/session.js';
-import { freshDatabase, type TestDatabase } from '../support/postgres.js';
+import { endPool, freshDatabase, type TestDatabase } from '../support/postgres.js';
 import { thrown } from '../helpers/thrown.js';
 
 let db: TestDatabase;
@@ -24,8 +24,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await poolA?.end();
-  await poolB?.end();
+  await endPool(poolA);
+  await endPool(poolB);
   await db?.drop();
 });
 

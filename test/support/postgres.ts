@@ -34,3 +34,20 @@ export async function freshDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * Ends a pool and waits until its connections have really closed: `pool.end()`
+ * resolves earlier, and a database dropped WITH (FORCE) meanwhile would kill
+ * backends of a pool that no longer listens for errors.
+ */
+export async function endPool(pool: pg.Pool | undefined): Promise<void> {
+  if (!pool) return;
+  const open = pool.totalCount;
+  let closed = 0;
+  const allClosed = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    pool.on('remove', () => void (++closed >= open && resolve()));
+  });
+  await pool.end();
+  await allClosed;
+}

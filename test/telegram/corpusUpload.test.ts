@@ -6,9 +6,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { JunhengError } from '../../src/errors.js';
 import { scanCorpus } from '../../src/ingest/scan.js';
-import {
-  HISTORY_DIR, listVersions, MAX_NAME_BYTES, MAX_NAME_CHARS, safeFileName, saveToCorpus, uploadReplyText,
-} from '../../src/telegram/corpusUpload.js';
+import { HISTORY_DIR, listVersions, MAX_NAME_BYTES, MAX_NAME_CHARS, safeFileName, saveToCorpus } from '../../src/ingest/corpusFolder.js';
+import { uploadReplyText } from '../../src/telegram/corpusUpload.js';
 import { DownloadFailedError, downloadWithLimit, FileTooLargeError } from '../../src/telegram/download.js';
 
 let root: string;

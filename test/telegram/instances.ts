@@ -37,6 +37,7 @@ export async function startInstance(server: BotApiServer, name: string, work: st
   const dir = path.join(work, name);
   fs.mkdirSync(dir, { recursive: true });
   const child = startBotProcess(server, {
+    CORPUS_DIR: path.join(dir, 'corpus'),
     INDEX_DIR: path.join(dir, 'index'),
     STATE_DB: path.join(dir, 'state.db'),
     REPORT_DIR: path.join(dir, 'reports'),

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, tempDir } from '../ingest/pipelineFixture.js';
 import { mulberry32 } from '../helpers/random.js';
-import { freshDatabase, type TestDatabase } from '../support/postgres.js';
+import { endPool, freshDatabase, type TestDatabase } from '../support/postgres.js';
 import { BotApiServer, type TestUser } from './botApiServer.js';
 import { button, LoadBalancer, startInstance, type Instance } from './instances.js';
 import { TEXT } from '../../src/telegram/bot.js';
@@ -20,6 +20,7 @@ import { TEXT } from '../../src/telegram/bot.js';
  */
 const TOKEN = '6660002:MULTI-instance-token-abcdefg';
 const USERS = 50;
+const ADMIN: TestUser = { id: 900, first_name: '管理员' };
 const FIELDS = ['students', 'high_edu_teachers', 'backbone_teachers', 'pe_art_teachers', 'room_area', 'sport_area', 'equip_value', 'media_rooms'];
 const figures = (k: number) => [1500 + k * 11, 80 + k, 18 + (k % 9), 15 + (k % 5), 9000 + k * 7, 15_000 + k * 9, 380 + k, 36 + (k % 7)];
 const typed = (k: number) => figures(k).map((v, i) => (i === 5 ? `${v}平方米` : i === 6 ? `${v}万元` : i === 7 ? `${v}间` : String(v)));
@@ -38,13 +39,15 @@ beforeAll(async () => {
   db = await freshDatabase();
   pool = new pg.Pool({ connectionString: db.url, max: 4 });
   work = tempDir('instances');
-  const corpus = path.join(work, 'corpus');
-  fs.mkdirSync(corpus);
-  fs.copyFileSync(path.join(repoRoot, 'corpus/国家督导评估标准整理稿.md'), path.join(corpus, '国家督导评估标准整理稿.md'));
+  // Each instance has its corpus folder on its own disk, as in a deployment.
+  for (const name of ['A', 'B', 'B2']) {
+    fs.mkdirSync(path.join(work, name, 'corpus'), { recursive: true });
+    fs.copyFileSync(path.join(repoRoot, 'corpus/国家督导评估标准整理稿.md'), path.join(work, name, 'corpus/国家督导评估标准整理稿.md'));
+  }
   server = await BotApiServer.start({ token: TOKEN });
   const random = mulberry32(7);
   server.setLatency((method) => (slowSends && method === 'sendMessage' ? 1500 : Math.floor(random() * 60)));
-  env = { CORPUS_DIR: corpus, DATABASE_URL: db.url };
+  env = { DATABASE_URL: db.url, ADMIN_USER_IDS: String(ADMIN.id) };
   // One after the other: the first creates the schema, the second finds it (both would be safe at once too).
   instances = [await startInstance(server, 'A', work, env), await startInstance(server, 'B', work, env)];
   lb = new LoadBalancer(server, instances);
@@ -53,7 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const i of instances) await i.process.stop().catch(() => undefined);
   await server?.stop();
-  await pool?.end();
+  await endPool(pool);
   await db?.drop();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
@@ -177,6 +180,33 @@ describe('two instances on one PostgreSQL', () => {
     instances[1] = await startInstance(server, 'B2', work, env);
     instances[1].name = 'B';
   }, 120_000);
+
+  it('an upload on instance A is answered by instance B once B has caught up', async () => {
+    const name = '青禾县课后服务实施细则.md';
+    const doc = '# 青禾县课后服务实施细则\n\n## 一、服务时间\n\n青禾县各义务教育学校课后服务每天不少于2小时，结束时间原则上不早于当地正常下班时间。\n';
+    const staff: TestUser = { id: 46_000, first_name: '教务' };
+    const started = Date.now();
+    lb.send(0, () => server.sendDocument(ADMIN, name, Buffer.from(doc, 'utf8')));
+    let said = '';
+    let catchingUpSeen = false;
+    for (;;) {
+      const n = server.messagesTo(staff.id).length;
+      lb.send(1, () => server.sendText(staff, '/sources'));
+      said = (await server.waitForMessages(staff.id, (ms) => ms.length > n, 30_000)).slice(n).map((m) => m.text).join('\n');
+      if (said.includes('正在同步')) catchingUpSeen = true;
+      if (said.includes(name) && !said.includes('正在同步')) break;
+      if (Date.now() - started > 120_000) throw new Error(`B never caught up; it said:\n${said}`);
+      // A person checking again, not a flood.
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const catchUpS = (Date.now() - started) / 1000;
+    const n = server.messagesTo(staff.id).length;
+    lb.send(1, () => server.sendText(staff, '青禾县课后服务每天不少于多长时间？'));
+    const answer = (await server.waitForMessages(staff.id, (ms) => ms.length > n, 30_000)).slice(n).map((m) => m.text).join('\n');
+    console.log(`shared corpus: upload on A listed by B's /sources after ${catchUpS.toFixed(1)} s (B said it was catching up meanwhile: ${catchingUpSeen})`);
+    expect(answer).toContain('不少于2小时');
+    expect(answer).toContain('青禾县课后服务实施细则');
+  }, 180_000);
 
   it('kill -9 of one instance mid-run: the other carries every user on where they were', async () => {
     const users = Array.from({ length: 20 }, (_, k) => ({ u: { id: 40_000 + k, first_name: `教务${k}` }, k }));

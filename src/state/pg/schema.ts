@@ -37,6 +37,16 @@ export const MIGRATIONS: readonly string[] = [
      received_at TIMESTAMPTZ NOT NULL DEFAULT now()
    );
    CREATE INDEX update_inbox_open ON update_inbox (user_id, update_id) WHERE status <> 'done';`,
+  // The shared corpus: every admin upload is a row (history kept); the id is the corpus version.
+  `CREATE TABLE corpus_documents (
+     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     name TEXT NOT NULL,
+     bytes BYTEA NOT NULL,
+     sha256 TEXT NOT NULL,
+     uploaded_by TEXT NOT NULL,
+     uploaded_at TIMESTAMPTZ NOT NULL DEFAULT now()
+   );
+   CREATE INDEX corpus_documents_current ON corpus_documents (name, id DESC);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
