@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { BotApiServer, type TestUser } from '../test/telegram/botApiServer.js';
+import { createDatabase } from '../test/support/pgDatabase.js';
 import { LoadBalancer, startInstance, type Instance } from '../test/telegram/instances.js';
 
 /**
@@ -31,21 +31,11 @@ async function database(): Promise<{ url: string; done: () => Promise<void> }> {
     admin = url!;
     clusterDir = dir;
   }
-  const name = `junheng_bench_${process.pid}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS ${name}`);
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
+  const db = await createDatabase(admin, 'junheng_bench');
   return {
-    url: url.toString(),
+    url: db.url,
     done: async () => {
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await d.end();
+      await db.drop();
       if (clusterDir) execFileSync(script, ['stop', clusterDir]);
     },
   };
