@@ -8,15 +8,16 @@ import { LoadBalancer, startInstance, type Instance } from '../test/telegram/ins
 
 /**
  * Throughput of the bot behind a webhook on one PostgreSQL: USERS staff each
- * ask QUESTIONS questions (the train set's, read at run time), each waiting
+ * ask QUESTIONS questions (at most the flood limit of 15 in 10 s, or the bot
+ * rightly drops some) (the train set's, read at run time), each waiting
  * for the answer before the next, first against one instance, then against
  * two behind a round-robin balancer. Reported: answers per second, in all and
  * per instance. The instances are real `npm start` processes in webhook mode.
  */
 const root = path.resolve(import.meta.dirname, '..');
 const shared = path.resolve(root, '../shared');
-const USERS = Number(process.env.BENCH_INSTANCE_USERS ?? 16);
-const QUESTIONS = Number(process.env.BENCH_INSTANCE_QUESTIONS ?? 12);
+const USERS = Number(process.env.BENCH_INSTANCE_USERS ?? 40);
+const QUESTIONS = Number(process.env.BENCH_INSTANCE_QUESTIONS ?? 10);
 const TOKEN = '5550002:BENCH-instances-token-abcdefg';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'junheng-instances-bench-'));
