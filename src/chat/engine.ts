@@ -65,8 +65,9 @@ export class ChatEngine {
     private readonly progressNotice?: string,
     private readonly topics?: TopicStore,
     private readonly sessions: UserSessions = immediateSessions,
-    private corpusSync?: () => CorpusSync,
   ) {}
+
+  private corpusSync: (() => CorpusSync) | undefined;
 
   /** The shared corpus's state, for /sources; set once the transport has started following it (after the engine is built). */
   setCorpusSync(provider: () => CorpusSync): void {

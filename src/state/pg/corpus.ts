@@ -268,8 +268,6 @@ export class CorpusFollower {
   /** Counts syncs that wrote files, so a finished re-index knows whether it saw the latest files. */
   private writes = 0;
   private inFlight = 0;
-  /** A re-index is still owed for files written earlier (it failed, or a crash came first). */
-  private reindexOwed: boolean;
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
 
@@ -278,7 +276,6 @@ export class CorpusFollower {
     this.localVersion = state.localVersion;
     this.indexedVersion = state.indexedVersion;
     this.databaseVersion = state.localVersion;
-    this.reindexOwed = state.indexedVersion < state.localVersion;
     this.retryMs = o.retryMs ?? 1000;
     this.maxRetryMs = o.maxRetryMs ?? 60_000;
   }
@@ -423,9 +420,10 @@ export class CorpusFollower {
       this.writes++;
       this.o.log.info({ version: this.localVersion, written: r.written }, 'shared corpus changed; re-indexing in the background');
     }
-    // A newer version with nothing to write (an upload made here, a folder another process filled) is
-    // still indexed: only the index says what answers, and an unchanged corpus re-indexes in moments.
-    if (r.written.length > 0 || this.reindexOwed || (this.indexedVersion < this.localVersion && this.inFlight === 0)) this.requestIndex();
+    // Anything the index does not answer from yet is indexed: files just written, a re-index that failed
+    // or that a crash cut short, and a newer version with nothing to write (an upload made here, a folder
+    // another process filled). Only the index says what answers; an unchanged corpus re-indexes in moments.
+    if (r.written.length > 0 || (this.indexedVersion < this.localVersion && this.inFlight === 0)) this.requestIndex();
     this.persist();
     if (r.failed.length > 0) this.scheduleRetry();
     else this.syncFailures = 0;
@@ -434,7 +432,6 @@ export class CorpusFollower {
   private requestIndex(): void {
     const version = this.localVersion;
     const writes = this.writes;
-    this.reindexOwed = false;
     this.inFlight++;
     let run: Promise<unknown>;
     try {
@@ -447,13 +444,11 @@ export class CorpusFollower {
         () => {
           // No file written since it was asked for: it indexed every version the folder holds now.
           const all = writes === this.writes;
-          if (all) this.reindexOwed = false;
           this.indexedVersion = Math.max(this.indexedVersion, all ? this.localVersion : version);
           this.persist();
         },
         (e: unknown) => {
           this.o.log.error({ err: e, version }, 're-index after a shared corpus change failed; trying again later');
-          this.reindexOwed = true;
           this.scheduleRetry();
         },
       )

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { LOCK } from './schema.js';
+import { LOCK, unlockAndRelease } from './schema.js';
 
 /** How often an instance without the role tries to take it (the holder may have died). */
 const RETRY_MS = 5_000;
@@ -20,6 +20,7 @@ export class Role {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private trying: Promise<void> = Promise.resolve();
+  private onLost: ((e: Error) => void) | undefined;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -73,12 +74,14 @@ export class Role {
     }
     this.client = client;
     // The connection holding the role failing means the role is lost: try to take it again.
-    client.on('error', (e) => {
+    const lost = (e: Error) => {
       this.log.warn({ err: e, role: this.name }, 'lost the connection holding a role');
       if (this.client === client) this.client = undefined;
       client.release(e);
       this.schedule();
-    });
+    };
+    client.on('error', lost);
+    this.onLost = lost;
     this.log.info({ role: this.name }, 'this instance took the role');
     try {
       await this.onTaken();
@@ -86,10 +89,7 @@ export class Role {
       // Holding the role without doing its job would keep the others from doing it: give it back, try later.
       this.log.warn({ err: e, role: this.name }, 'could not do the job of a role just taken; giving it back');
       this.client = undefined;
-      await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK.system, this.key]).then(
-        () => client.release(),
-        (u: unknown) => client.release(u instanceof Error ? u : new Error(String(u))),
-      );
+      await this.giveBack(client);
       this.schedule();
     }
   }
@@ -101,12 +101,13 @@ export class Role {
     await this.trying;
     const client = this.client;
     this.client = undefined;
-    if (!client) return;
-    try {
-      await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK.system, this.key]);
-      client.release();
-    } catch (e) {
-      client.release(e instanceof Error ? e : new Error(String(e)));
-    }
+    if (client) await this.giveBack(client);
+  }
+
+  /** Unlocks and returns the connection to the pool, where the role's error handler must not follow it. */
+  private async giveBack(client: pg.PoolClient): Promise<void> {
+    if (this.onLost) client.off('error', this.onLost);
+    this.onLost = undefined;
+    await unlockAndRelease(client, LOCK.system, this.key);
   }
 }
