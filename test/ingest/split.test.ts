@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanDocument } from '../../src/ingest/clean/index.js';
 import { splitDocument } from '../../src/ingest/split.js';
-import { headingCandidate, isRunIn, isSubheadingLine, runInLabel } from '../../src/ingest/split/headings.js';
+import { headingCandidate, isDocumentTitleLine, isRunIn, isSubheadingLine, runInLabel } from '../../src/ingest/split/headings.js';
 import { matchMarker } from '../../src/ingest/split/markers.js';
 import { cutLongSpan, sentenceSpans } from '../../src/ingest/split/sentences.js';
 import { normalizeForMatch, spanCoverage, spanHit } from '../../src/ingest/spanMatch.js';
@@ -37,7 +37,7 @@ function expectBodyCovered(d: CleanDocument, passages: readonly Passage[]): void
     const start = offset;
     offset += b.text.length + 1;
     const whole = covered.slice(start, start + b.text.length).every(Boolean);
-    const headingLike = b.kind === 'heading' || headingCandidate(b.text) !== null || isSubheadingLine(b.text);
+    const headingLike = b.kind === 'heading' || headingCandidate(b.text) !== null || isSubheadingLine(b.text) || isDocumentTitleLine(b.text);
     expect(whole || headingLike, b.text.slice(0, 30)).toBe(true);
   }
 }
@@ -171,11 +171,11 @@ describe('splitDocument', () => {
     ]);
   });
 
-  it('does not take a document title line for a sub-heading, and keeps it as text', () => {
+  it("takes a document title line after a part heading as the part's title, not as a sub-heading of 一、", () => {
     const d = doc([para('第一篇：规划'), para('某小学均衡发展方案'), para('一、指导思想'), para(sentence(200))]);
     const passages = splitDocument(d);
-    expect(passages.map((p) => p.sectionPath)).toEqual([['第一篇：规划']]);
-    expect(passages[0]?.text.startsWith('某小学均衡发展方案\n一、指导思想\n')).toBe(true);
+    expect(passages.map((p) => p.sectionPath)).toEqual([['第一篇：规划', '某小学均衡发展方案', '一、指导思想']]);
+    expect(passages[0]?.text).toBe(sentence(200));
   });
 
   it('groups short items until about 150 characters and ends on a sentence', () => {

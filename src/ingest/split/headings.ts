@@ -55,6 +55,24 @@ export function isSubheadingLine(text: string): boolean {
   return !/^[\d〇零一二三四五六七八九十]{2,4}年/.test(t);
 }
 
+/** How the title of a plan, report or rule ends (…均衡发展实施方案, …工作总结). */
+const DOCUMENT_TITLE_END = /(?:规划|方案|计划|意见|办法|细则|通知|报告|总结|纲要|决定|标准|规定|要点)$/u;
+/** Shortest title that says more than its kind ("实施方案"). */
+const MIN_TITLE_LENGTH = 6;
+
+/**
+ * The title of a document inside a compilation ("第二篇：义务教育均衡发展规划"
+ * then "塔什艾日克乡英阿瓦提小学均衡发展实施方案"): one short line without
+ * sentence punctuation that ends in a document kind. It names whose plan the
+ * part is, which the part heading often leaves out.
+ */
+export function isDocumentTitleLine(text: string): boolean {
+  const t = text.trim();
+  if (t.length < MIN_TITLE_LENGTH || t.length > MAX_LABEL_LENGTH || matchMarker(t)) return false;
+  if (/[^\p{L}\p{N}《》“”"（）()·\s]/u.test(t)) return false;
+  return DOCUMENT_TITLE_END.test(t);
+}
+
 /** Text after the structural marker ("（三）我县…" → "我县…"). */
 function withoutMarker(text: string): string {
   const marker = matchMarker(text);

@@ -2,7 +2,7 @@ import type { Block } from '../types.js';
 import { endsFullSentence } from '../clean/chars.js';
 import { runInLabel } from './headings.js';
 import { matchMarker } from './markers.js';
-import { classify, type BlockRole } from './roles.js';
+import { classifyAll, type BlockRole } from './roles.js';
 import { SectionStack } from './sectionStack.js';
 import { cutLongSpan, sentenceSpans } from './sentences.js';
 
@@ -93,7 +93,7 @@ function blockStarts(blocks: readonly Block[]): number[] {
 export function buildOutline(blocks: readonly Block[], maxUnit: number): Outline {
   const text = blocks.map((b) => b.text).join('\n');
   const starts = blockStarts(blocks);
-  const roles = blocks.map((b, i) => classify(b, blocks[i + 1]));
+  const roles = classifyAll(blocks);
   // Every paragraph gets sentences: a guessed sub-heading may still turn out to be body text.
   const sentencesPerBlock = blocks.map((b) => (b.kind === 'heading' || b.kind === 'table-row' ? [] : sentenceSpans(b.text)));
   const inlineRanks = sentencesPerBlock.flatMap((spans, i) =>

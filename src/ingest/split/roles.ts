@@ -1,5 +1,5 @@
 import type { Block } from '../types.js';
-import { headingCandidate, headingLabel, isHeadingPhrase, isRunIn, isSubheadingLine, runInLabel } from './headings.js';
+import { headingCandidate, headingLabel, isDocumentTitleLine, isHeadingPhrase, isRunIn, isSubheadingLine, runInLabel } from './headings.js';
 import { explicitHeadingRank, matchMarker } from './markers.js';
 
 /**
@@ -61,3 +61,27 @@ export function classify(block: Block, next: Block | undefined): BlockRole {
   return { kind: 'item', rank: marker.rank };
 }
 
+
+/** Marker ranks of parts, chapters and sections (第X篇, 第X章, 第X节): a document title may follow them. */
+const MAX_TITLED_RANK = 2;
+
+/**
+ * Roles of all blocks. A document title line right after a part heading
+ * ("第二篇：…规划" then "某某小学均衡发展实施方案") becomes that part's
+ * subtitle, half a rank below it, so every passage of the part carries it.
+ */
+export function classifyAll(blocks: readonly Block[]): BlockRole[] {
+  const roles = blocks.map((b, i) => classify(b, blocks[i + 1]));
+  for (let i = 1; i < blocks.length; i++) {
+    const prev = roles[i - 1]!;
+    const block = blocks[i]!;
+    if (prev.kind !== 'heading' || !Number.isInteger(prev.rank) || prev.rank < 0 || prev.rank > MAX_TITLED_RANK) continue;
+    const own = roles[i]!;
+    // A guessed sub-heading (a short line above 一、) is the title too: it is not between two marker levels.
+    const untitled = own.kind === 'body' || (own.kind === 'heading' && !Number.isInteger(own.rank));
+    if (block.kind === 'paragraph' && untitled && isDocumentTitleLine(block.text)) {
+      roles[i] = { kind: 'heading', rank: prev.rank + 0.5, label: headingLabel(block.text) };
+    }
+  }
+  return roles;
+}

@@ -3,7 +3,7 @@ import { cleanDocument } from '../../../src/ingest/clean/index.js';
 import { splitDocument } from '../../../src/ingest/split.js';
 import { buildOutline } from '../../../src/ingest/split/outline.js';
 import { PASSAGE_MAX } from '../../../src/ingest/split/pack.js';
-import { isHeadingPhrase, MAX_LABEL_LENGTH, readsAsSentence, runInLabel } from '../../../src/ingest/split/headings.js';
+import { isDocumentTitleLine, isHeadingPhrase, MAX_LABEL_LENGTH, readsAsSentence, runInLabel } from '../../../src/ingest/split/headings.js';
 import { classify } from '../../../src/ingest/split/roles.js';
 import type { Block, CleanDocument } from '../../../src/ingest/types.js';
 import { seedDocument, seedText } from '../../helpers/documents.js';
@@ -125,6 +125,46 @@ describe('section paths of the five seeds', () => {
         expect(level, level).not.toMatch(/[。…]$/);
         expect(isHeadingPhrase(level), level).toBe(true);
       }
+    }
+  });
+});
+
+describe('a document title under a part heading', () => {
+  it('is a title line only when short, unpunctuated and ending in a document kind', () => {
+    expect(isDocumentTitleLine('某某乡某某小学均衡发展实施方案')).toBe(true);
+    expect(isDocumentTitleLine('实施方案')).toBe(false);
+    expect(isDocumentTitleLine('我校制定了均衡发展实施方案。')).toBe(false);
+    expect(isDocumentTitleLine('一、实施方案')).toBe(false);
+    expect(isDocumentTitleLine('某某小学')).toBe(false);
+  });
+
+  it('becomes a level of the part, so every passage of the part names whose plan it is', () => {
+    const body = `我校现有学生289人，6个教学班。${'教'.repeat(200)}。`;
+    const passages = splitDocument(doc(['第二篇：义务教育均衡发展规划', '某某乡某某小学均衡发展实施方案', '一、基本情况', body, '二、目标规划', body]));
+    expect(passages.map((p) => p.sectionPath)).toEqual([
+      ['第二篇：义务教育均衡发展规划', '某某乡某某小学均衡发展实施方案', '一、基本情况'],
+      ['第二篇：义务教育均衡发展规划', '某某乡某某小学均衡发展实施方案', '二、目标规划'],
+    ]);
+    expect(passages.some((p) => p.text.includes('实施方案'))).toBe(false);
+  });
+
+  it('stays body text when it does not follow a part heading', () => {
+    const passages = splitDocument(doc(['一、基本情况', '某某乡某某小学均衡发展实施方案', '我校现有学生289人。']));
+    expect(passages.some((p) => p.text.includes('某某乡某某小学均衡发展实施方案'))).toBe(true);
+  });
+
+  it('in seed 004, the plans compiled as 第二篇 … 第五篇 each carry their own title', () => {
+    const name = seedName('004');
+    const paths = splitDocument(cleanDocument(seedDocument(name), name)).map((p) => p.sectionPath);
+    const parts = new Map<string, Set<string>>();
+    for (const path of paths) {
+      if (!/^第[二三四五]篇/u.test(path[0] ?? '') || path.length < 3) continue;
+      parts.set(path[0]!, (parts.get(path[0]!) ?? new Set()).add(path[1]!));
+    }
+    expect(parts.size).toBe(4);
+    for (const [part, titles] of parts) {
+      expect([...titles], part).toHaveLength(1);
+      expect(isDocumentTitleLine([...titles][0]!), part).toBe(true);
     }
   });
 });
