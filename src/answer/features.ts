@@ -73,6 +73,9 @@ export function conceptWeight(c: Pick<Concept, 'forms'>, idf: (t: string) => num
 
 const has = (text: string, c: Weighted) => c.forms.some((f) => text.includes(f)) || (c.parts.length > 1 && c.parts.every((p) => text.includes(p)));
 
+/** The text (search-normalised) holds the concept: one of its forms, or all the parts of a long word. */
+export const conceptIn = (text: string, c: Pick<Concept, 'forms' | 'parts'>): boolean => has(text, { forms: c.forms, parts: c.parts, w: 0 });
+
 /** Largest weight share of concepts that occur within `width` characters of each other. */
 export function bestWindowShare(text: string, concepts: readonly Weighted[], total: number, width: number): number {
   if (total <= 0) return 0;

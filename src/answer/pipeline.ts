@@ -101,7 +101,7 @@ export class AnswerPipeline implements Answerer {
     const df = (t: string) => this.stats.df(t);
     const idf = (t: string) => this.stats.idf(t);
     // 1. plan
-    const plan = planQuery(question, { lexicon, repair: (q) => repairTypos(q, this.vocabulary, df) });
+    const plan = planQuery(question, { lexicon, repair: (q) => repairTypos(q, this.vocabulary, df), df });
     // 2. recall
     const lists = await recall(this.index, plan.expanded, lexicon.pipeline, { df, passages: this.stats.passageCount });
     // 3. fuse, and read each candidate once

@@ -22,6 +22,10 @@ export interface Concept {
   at: number;
   /** A place or organisation name (jieba ns/nt): if no passage mentions it, the documents are about somewhere else. */
   place: boolean;
+  /** In the clause that holds the question word (每学期得交流多少老师), or anywhere when no clause has one. */
+  asked: boolean;
+  /** A noun (jieba n*, vn) or a quoted phrase: the kind of word an asked figure is about. */
+  noun: boolean;
 }
 
 export interface Repair {
@@ -56,12 +60,20 @@ export interface QueryPlan {
   documentRef: string | null;
   /** Indexes into concepts of the two sides of a comparison (A和B有什么区别), or null. */
   comparison: [number[], number[]] | null;
+  /**
+   * Index into concepts of what the asked fact is about: the rarest noun of the asked clause
+   * (班主任津贴一个月给多少 → 班主任; 学生食堂生均面积是多少 → 食堂), or null. Names and the
+   * asker's own numbers are judged elsewhere.
+   */
+  head: number | null;
 }
 
 export interface PlanContext {
   lexicon: Lexicon;
   /** Typo repair against the index vocabulary; identity when absent. */
   repair?: (question: string) => { text: string; repairs: Repair[] };
+  /** Passages of the corpus holding a term: picks the head (below); without it the plan has none. */
+  df?: (term: string) => number;
 }
 
 /**
@@ -75,6 +87,8 @@ const FUNCTION_TAGS = new Set(['p', 'c', 'u', 'uj', 'ul', 'uz', 'ug', 'uv', 'ud'
 const NAME_TAGS = new Set(['nr', 'nrt', 'ns', 'nt']);
 /** Places and organisations; jieba also tags colloquial words as person names (nr), so those never decide alone. */
 const PLACE_TAGS = new Set(['ns', 'nt']);
+/** Nouns, names and verbal nouns (jieba n, nr, ns, nt, nz, ng, vn). */
+const NOUN_TAG = /^(?:n|vn$)/u;
 const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&');
 
 /** "X里/中…" at the start of a question (markers: lexicon.documentRefMarkers), where X ends in a document kind. */
@@ -99,6 +113,38 @@ function stripQuestionWords(text: string, lexicon: Lexicon): { text: string; ask
 }
 
 const PUNCTUATION = /[？?！!。，,、；;：:“”"'‘’（）()【】《》<>\s]+/gu;
+/** What ends a clause as people type on a phone (a space often stands for a comma). */
+const CLAUSE_BREAK = /[？?！!。，,；;\s]+/gu;
+
+/** Which clauses (counted by CLAUSE_BREAK runs) hold a question word; every clause when none does. */
+function askedClauses(lowered: string, lexicon: Lexicon): (clause: number) => boolean {
+  const clauses = lowered.split(CLAUSE_BREAK);
+  const asking = new Set(clauses.flatMap((c, i) => (lexicon.questionWords.some((q) => c.includes(q.word)) ? [i] : [])));
+  return (clause) => asking.size === 0 || asking.has(clause);
+}
+
+/** The clause a position of the normalised question falls in (numerals turned to digits keep the punctuation). */
+function clauseAt(normal: string, at: number): number {
+  let clause = 0;
+  for (const m of normal.matchAll(CLAUSE_BREAK)) {
+    if (m.index >= at) break;
+    clause++;
+  }
+  return clause;
+}
+
+/** The rarest noun of the asked clause (see QueryPlan.head); words no passage holds are the rarest. */
+function headOf(concepts: readonly Concept[], df: (term: string) => number): number | null {
+  let head: number | null = null;
+  let fewest = Infinity;
+  concepts.forEach((c, i) => {
+    if (!c.key || c.scope || !c.asked || !c.noun || /^\d/u.test(c.forms[0]!)) return;
+    // A long word the documents split (音乐教室 / 音乐专用教室) is as common as its rarest part.
+    const n = Math.max(...c.forms.map(df), c.parts.length > 1 ? Math.min(...c.parts.map(df)) : 0);
+    if (n < fewest) [head, fewest] = [i, n];
+  });
+  return head;
+}
 
 /** Phrases inside “”, "", 「」 or 『』 (at least two characters), search-normalised. */
 export function quotedPhrases(question: string): string[] {
@@ -144,8 +190,9 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     q
       .split(/[、，,；;\s]+/u)
       .filter((part) => part.length >= 2)
-      .map((part) => ({ forms: [part, ...documentForms(part, lexicon)], key: true, scope: false, parts: [], at: normal.indexOf(part), place: false })),
+      .map((part) => ({ forms: [part, ...documentForms(part, lexicon)], key: true, scope: false, parts: [], at: normal.indexOf(part), place: false, asked: true, noun: true })),
   );
+  const inAskedClause = askedClauses(lowered, lexicon);
   let rest = plain;
   for (const q of quoted) rest = rest.replaceAll(q, ' ');
   const seen = new Set(concepts.map((c) => c.forms[0]!));
@@ -158,15 +205,18 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     const content = tag === 'm' ? isNumber : !FUNCTION_TAGS.has(tag);
     const key = content && !lexicon.frameNouns.has(word) && !refWords.has(word) && (word.length > 1 || isNumber);
     const parts = word.length >= 4 ? segmentWords(word).filter((w) => w !== word && w.length >= 2) : [];
-    const at = normal.indexOf(word, cursor);
-    if (at >= 0) cursor = at;
+    const found = normal.indexOf(word, cursor);
+    if (found >= 0) cursor = found;
+    const at = found >= 0 ? found : normal.indexOf(word);
     concepts.push({
       forms: [word, ...documentForms(word, lexicon)],
       key,
       scope: key && (NAME_TAGS.has(tag) || refWords.has(word)),
       parts,
-      at: at >= 0 ? at : normal.indexOf(word),
+      at,
       place: key && PLACE_TAGS.has(tag),
+      asked: at < 0 || inAskedClause(clauseAt(normal, at)),
+      noun: NOUN_TAG.test(tag),
     });
   }
 
@@ -188,6 +238,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     years: [...new Set([...normal.matchAll(/(?<!\d)((?:19|20)\d{2})\s*年/gu)].map((m) => m[1]!))],
     documentRef,
     comparison: stripped.asks === 'comparison' || lexicon.eachMarkers.some((m) => normal.includes(m)) ? comparisonSides(normal, concepts, lexicon) : null,
+    head: ctx.df ? headOf(concepts, ctx.df) : null,
   };
 }
 

@@ -5,7 +5,9 @@
  * answer, and the passage the pipeline found is kept as 相关原文. Pure.
  */
 import type { AnswerPipeline } from '../answer/pipeline.js';
+import { conceptIn } from '../answer/features.js';
 import type { QueryPlan } from '../answer/plan.js';
+import { normalizeForSearch } from '../index/segment.js';
 import type { Answer, Answerer, Topic } from '../answer/types.js';
 import { overviewFacts, partSummaryFacts, readOverviewQuestion, type Evaluations, type OverviewQuestion } from './evaluations.js';
 import { elsewhereFacts, indicatorFacts } from './explain.js';
@@ -68,12 +70,32 @@ export class IndicatorAnswers {
    */
   private outsideTheData(plan: QueryPlan, passage: Answer): Answer {
     const text = normalQuestion(plan.repaired, this.names);
-    const asked = evaluationAsked(text, this.names);
-    if (asked.length === 0 || passage.status !== 'answered' || this.localOrElsewhere(plan, plan.repaired)) return passage;
+    if (passage.status !== 'answered' || this.localOrElsewhere(plan, plan.repaired)) return passage;
     const top = passage.citations[passage.quotes[0]?.citation ?? 0];
-    if (!top || top.kind === 'restatement') return passage;
+    if (!top) return passage;
+    if (top.kind === 'restatement') return this.restatementHolds(plan, passage) ? passage : this.notInTheData(plan, passage);
+    const asked = evaluationAsked(text, this.names);
+    if (asked.length === 0) return passage;
     const evaluation = [...new Set(this.checklists.filter((c) => asked.includes(c.id)).map((c) => c.name.split(' · ')[0]!))].join('、');
     const fact = { text: `${evaluation}的国家指标（检查清单列出了全部指标）里没有这一项的要求；下面的原文是文件自己的做法，不是${evaluation}的标准`, source: null, unverified: false, noStandard: true };
+    return { ...passage, status: 'partial', reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, facts: [fact] };
+  }
+
+  /**
+   * The restatement is written in the standards' own words: when the quoted
+   * part of it does not name what the question asks about (学生食堂生均面积 →
+   * 食堂), it speaks of neighbouring indicators, not of this one.
+   */
+  private restatementHolds(plan: QueryPlan, passage: Answer): boolean {
+    const head = plan.head === null ? null : plan.concepts[plan.head];
+    if (!head) return true;
+    const quoted = passage.quotes.map((q) => `${q.text}\n${passage.citations[q.citation]?.sectionPath.join('\n') ?? ''}`).join('\n');
+    return conceptIn(normalizeForSearch(quoted), head);
+  }
+
+  private notInTheData(plan: QueryPlan, passage: Answer): Answer {
+    const head = plan.concepts[plan.head!]!.forms[0]!;
+    const fact = { text: `检查清单和标准整理稿里没有“${head}”的国家要求；下面的原文讲的是相近的指标，不是您问的这一项`, source: null, unverified: false, noStandard: true };
     return { ...passage, status: 'partial', reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, facts: [fact] };
   }
 

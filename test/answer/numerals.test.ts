@@ -13,4 +13,14 @@ describe('Chinese numerals', () => {
     expect(chineseNumeralValue('万')).toBeNull();
     expect(chineseNumeralValue('一万二千')).toBe(12000);
   });
+
+  it('reads a last digit after 百, 千 or 万 in the next lower place, as people say numbers (一千二 is 1200)', () => {
+    expect(chineseNumeralValue('一千二')).toBe(1200);
+    expect(chineseNumeralValue('一百五')).toBe(150);
+    expect(chineseNumeralValue('三万五')).toBe(35000);
+    expect(chineseNumeralValue('一万二千三')).toBe(12300);
+    expect(chineseNumeralValue('一千零二')).toBe(1002);
+    expect(chineseNumeralValue('二十五')).toBe(25);
+    expect(arabicQuantities('初中一千二个学生', ['个'])).toBe('初中1200个学生');
+  });
 });

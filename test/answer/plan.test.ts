@@ -85,6 +85,26 @@ describe('planQuery', () => {
   });
 });
 
+describe('what the asked fact is about (head)', () => {
+  const corpus = ['学校教师按规定配备', '音乐专用教室每12个班配1间', '教师交流轮岗每年不低于10%'];
+  const df = (t: string) => corpus.filter((x) => x.includes(t)).length;
+
+  it('is the rarest noun of the clause that holds the question word; a word no passage holds is the rarest', () => {
+    const plan = planQuery('学校有30个班，教师要配几名', { lexicon, df });
+    expect(plan.concepts.find((c) => c.forms[0] === '学校')?.asked).toBe(false);
+    expect(plan.concepts[plan.head!]!.forms[0]).toBe('教师');
+    const unknown = planQuery('班主任津贴多少', { lexicon, df });
+    expect(['班主任', '津贴']).toContain(unknown.concepts[unknown.head!]!.forms[0]);
+  });
+
+  it('every clause counts when none holds a question word; no corpus, no head', () => {
+    const plan = planQuery('教师交流轮岗 比例', { lexicon, df });
+    expect(plan.concepts.every((c) => c.asked)).toBe(true);
+    expect(plan.head).not.toBeNull();
+    expect(planQuery('教师要配几名', { lexicon }).head).toBeNull();
+  });
+});
+
 describe('place names', () => {
   it('joins a place the segmenter split from its suffix into one place concept', () => {
     const p = planQuery('库车市的学校要配几名校医', { lexicon });

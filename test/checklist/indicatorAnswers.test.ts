@@ -89,6 +89,9 @@ describe('the facts from the checklist data', () => {
     expect(veto).toContain('「没有设重点班」是一票否决项：做不到的话，全县不能通过优质均衡认定。');
     const all = checklists.flatMap((c) => c.indicators.filter((i) => i.veto)).map((i) => i.name);
     for (const name of all) expect(veto).toContain(name);
+    // The items are what must be done (没有设重点班), so they are not listed as the cases that veto.
+    expect(veto).toContain('须做到的各项：');
+    expect(veto).not.toContain('情形有');
   });
 
   it('an upper limit is exceeded or kept, not "reached": 班额, 学校规模', () => {
@@ -220,6 +223,27 @@ describe('indicator answers in the chat', () => {
     expect(finish('优质均衡对学校心理健康教师的配备比例有什么规定', restated).status).toBe('answered');
     // Asking whether something passes is not asking for a value the data lacks.
     expect(finish('老百姓要是不买账，优均还能过吗', county).status).toBe('answered');
+  });
+
+  it('a restatement passage that never names what the question is about (食堂) is partial; one that names it answers', () => {
+    const restated = (text: string): Answer => ({
+      ...noAnswer,
+      status: 'answered',
+      reason: { code: 'answered' },
+      quotes: [{ text, citation: 0 }],
+      citations: [{ passageId: 1, source: '整理稿.md', title: '整理稿', sectionPath: ['（二）校舍、场地与设备'], page: null, pageEnd: null, text, kind: 'restatement' }],
+    });
+    const corpus = ['生均教学及辅助用房面积：小学不少于4.5平方米', '学生食堂按规定配备', '心理健康教育教师按规定配备', '按国家标准配备', '在校学生数', '每百名学生', '每所学校', '学校规模', '优质均衡发展', '优质均衡评估'];
+    const df = (t: string) => corpus.filter((x) => x.includes(t)).length;
+    const withCorpus = (q: string, passage: Answer) => answers.finish(planQuery(q, { lexicon, df }), passage);
+    const rooms = restated('4.生均教学及辅助用房面积：小学不少于4.5平方米，初中不少于5.8平方米。');
+    const a = withCorpus('学生食堂生均面积国家标准是多少', rooms);
+    expect(a.status).toBe('partial');
+    expect(a.facts![0]!.text).toContain('没有“食堂”的国家要求');
+    expect(a.quotes).toEqual(rooms.quotes);
+    expect(answerReply(a).text).toContain('4.5平方米');
+    const named = restated('心理健康教育教师按规定配备。');
+    expect(withCorpus('优质均衡对学校心理健康教师的配备比例有什么规定', named).status).toBe('answered');
   });
 
   it('leaves a question about one county\'s own document to the passages', () => {
