@@ -150,6 +150,8 @@ export class ChatEngine {
     }
     // Digits or punctuation alone ("3", "？？") are not a question: search would still find something.
     if (!/[\p{L}]/u.test(text)) return [{ text: T.NOT_A_QUESTION }];
+    if (T.GREETING.test(text)) return this.command(kb, userId, '/start');
+    if (T.THANKS.test(text)) return [{ text: T.YOU_ARE_WELCOME }];
     if ([...text].length > T.MAX_QUESTION_CHARS) return [{ text: T.TOO_LONG }];
     const answer = (await this.ask(kb, text, userId)).reply;
     const reminder = dialogue?.reminder(userId);

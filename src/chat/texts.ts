@@ -33,6 +33,12 @@ export const HELP_TERMINAL = '· /quit 退出对话（也可以输入“退出�
 export const EMPTY_QUESTION = '请输入您的问题，例如：“初中生均体育运动场馆面积要达到多少？”';
 export const MAX_QUESTION_CHARS = 300;
 export const TOO_LONG = `问题太长了，请精简到 ${MAX_QUESTION_CHARS} 字以内，一次问一件事。`;
+/** Greetings and "who are you": answered with the welcome, not searched (the documents would only yield a stray passage). */
+export const GREETING = /^(?:你好|您好|大家好|嗨|哈喽|hello|hi|在吗|在不在|你是谁|您是谁|你是什么|你能做什么|你会什么|能做什么|怎么用|咋用)[呀啊吗呢哈！!。.~～？?\s]*$/iu;
+/** Thanks and goodbyes: a short reply. */
+export const THANKS = /^(?:谢谢|谢谢你|谢谢您|多谢|谢了|感谢|好的|好|嗯|嗯嗯|ok|okay|再见|拜拜)[呀啊了哈！!。.~～\s]*$/iu;
+export const YOU_ARE_WELCOME = '不客气！还有问题随时问我；发送 /help 查看用法。';
+
 export const NOT_A_QUESTION = '请用文字输入问题，例如：“小学生均教学仪器设备值要达到多少？”';
 export const NO_SUCH_CHOICE = '没有这个选项，请看上面列出的字母，或直接输入问题。';
 export const FILE_WITHOUT_CHECKLIST = '收到文件。如果这是全县学校数据表，请先发送 /checklist 并选择“县域评估”，再发送文件。';

@@ -86,6 +86,8 @@ const T = {
   perSchool: (stage: string) => `（逐校项目：按您选定核对的那所${stage}填写）`,
   upload: '请发送全县学校数据表（CSV 或 Excel）。第一行是表头，至少包含：学校名称、学段、在校学生数、高于规定学历教师数、县级以上骨干教师数、体育艺术专任教师数、教学及辅助用房面积(平方米)、体育运动场馆面积(平方米)、教学仪器设备值(万元)、网络多媒体教室数(间)。\n在终端里可以直接输入文件路径。',
   useButtons: '请点下面的按钮选择。',
+  waitingForResume: (what: string) => `（您有一份未完成的${what}，已填的都保存着：发送 /checklist 可以接着填。）`,
+  continueFirst: (typed: string) => `您输入的“${typed}”还没有记下：先选“继续上次”看到要填的那一项，再输入；或者选“重新开始”。`,
   noRun: '还没有开始自查。发送 /checklist 开始。',
   unfinished: (what: string, where: string) => `您有一份未完成的${what}${where}，已填的内容都保存着。接着填，还是重新开始？`,
   reset: '已清除自查进度。发送 /checklist 可以重新开始。',
@@ -148,7 +150,15 @@ export class ChecklistDialogue {
   /** The offer to continue an unfinished run (/start, /checklist, /report), or null when there is none. */
   offer(userId: string): Reply | null {
     const run = this.runs.get(userId);
-    return run ? this.offerFor(run, T.unfinished) : null;
+    const offer = run ? this.offerFor(run, T.unfinished) : null;
+    if (run && offer) this.markOffered(userId, run);
+    return offer;
+  }
+
+  private markOffered(userId: string, run: ChecklistRun): void {
+    if (run.offered) return;
+    run.offered = true;
+    this.runs.save(userId, run);
   }
 
   private offerFor(run: ChecklistRun, say: (what: string, where: string) => string): Reply | null {
@@ -171,6 +181,10 @@ export class ChecklistDialogue {
 
   /** The question the run stands at, asked again. */
   private resume(userId: string, run: ChecklistRun): Reply[] {
+    if (run.offered) {
+      delete run.offered;
+      this.runs.save(userId, run);
+    }
     if (run.step.kind === 'name') return [this.nameQuestion(run)];
     if (run.step.kind === 'upload') return [this.uploadPrompt()];
     const c = this.checklistOf(run);
@@ -208,6 +222,7 @@ export class ChecklistDialogue {
         const left = questionsOf(c).filter((q) => !run.answers[questionKey(q)]).length;
         return `${T.unfinished(what, where)}\n${T.notDone(left)}`;
       });
+      // A status asked mid-run leaves the run where it is: the next figure still answers the question.
       if (offer) replies.push(offer);
       else if (run.mode === 'county' && run.step.kind === 'done' && Object.keys(run.answers).length === 0) replies.push({ text: T.countyReportSent });
     }
@@ -262,6 +277,8 @@ export class ChecklistDialogue {
     const run = this.runs.get(userId);
     if (!run) return [{ text: T.noRun }];
     if (action === CL.resume) return this.resume(userId, run);
+    // A button of the run pressed after the offer: the user goes on with it (saved with the step it answers).
+    delete run.offered;
     if (action === CL.school || action === CL.county) {
       run.mode = action === CL.school ? 'school' : 'county';
       run.checklistId = action === CL.school ? SCHOOL_CHECKLIST : COUNTY_CHECKLIST;
@@ -334,6 +351,12 @@ export class ChecklistDialogue {
   onText(userId: string, text: string): Reply[] | null {
     const run = this.runs.get(userId);
     if (!run) return null;
+    if (run.offered) {
+      // A question goes to the answerer; a figure or a short reply waits until the user continues.
+      if (/[？?]$/u.test(text) || (!/[\d０-９零〇一二两三四五六七八九十百千万]/u.test(text) && [...text].length > 6)) return null;
+      const offer = this.offerFor(run, T.unfinished);
+      return offer ? [{ text: T.continueFirst(text.trim()) }, offer] : null;
+    }
     if (run.step.kind === 'upload') return null;
     if (run.step.kind === 'name') return this.onName(userId, run, text);
     const c = this.checklistOf(run);
@@ -425,7 +448,10 @@ export class ChecklistDialogue {
 
   /** What to remind a user of when they asked a question in the middle of a checklist. */
   reminder(userId: string): string | null {
-    const step = this.runs.get(userId)?.step.kind;
+    const run = this.runs.get(userId);
+    const step = run?.step.kind;
+    // After the offer the user has not seen the question again: there is no "question above" to answer.
+    if (run?.offered && (step === 'name' || step === 'question' || step === 'confirm' || step === 'upload')) return T.waitingForResume(run.mode === 'county' ? '县域评估' : '自查');
     if (step === 'upload') return T.waitingForTable;
     if (step === 'name' || step === 'question' || step === 'confirm') return T.waitingForAnswer;
     return null;

@@ -320,7 +320,7 @@ function vetoFacts(checklists: readonly Checklist[], q: IndicatorQuestion): Fact
   const named = q.vetoes.filter((v) => v.indicator.kind === 'boolean').map((v) => `「${v.indicator.name}」`);
   const lead = named.length > 0 ? `${named.join('、')}是一票否决项：做不到的话，全县不能通过优质均衡认定。` : '一票否决：下列任何一项做不到，全县不能通过优质均衡认定。';
   const first = q.vetoes[0]!.indicator;
-  return [fact(`${lead}一票否决的情形有：${all.map((i) => `${i.name}${i.unverified ? '（未核实）' : ''}`).join('；')}`, first.source, q.vetoes.some((v) => v.indicator.unverified))];
+  return [fact(`${lead}须做到的各项：${all.map((i) => `${i.name}${i.unverified ? '（未核实）' : ''}`).join('；')}`, first.source, q.vetoes.some((v) => v.indicator.unverified))];
 }
 
 /** 优均的生均图书册数: the evaluation named has no such item; what the other one says of it. */

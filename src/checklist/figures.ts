@@ -31,14 +31,18 @@ function fieldUnit(unit: string): { dim: string; factor: number } | null {
 const APPROXIMATE = /^(?:约|大约|大概|差不多|将近|接近|近)|(?:左右|上下|多|余|来)$/u;
 const RANGE = /\d\s*(?:[-~～—至到])\s*\d/u;
 
-/** "1.2万" → 12000, "三百二十" → 320, "3千5百" → 3500, "1,234" → 1234. */
+/** "1.2万" → 12000, "三百二十" → 320, "3千5百" → 3500, "一千二" / "1千2" → 1200, "1,234" → 1234. */
 function numberOf(text: string): number | null {
   const t = text.replace(/[,，](?=\d{3}(?!\d))/gu, '');
   if (/^\d+(?:\.\d+)?$/u.test(t)) return Number(t);
   const scaled = /^(\d+(?:\.\d+)?)(万|千|百)$/u.exec(t);
   if (scaled) return Number(scaled[1]) * { 万: 1e4, 千: 1e3, 百: 1e2 }[scaled[2] as '万' | '千' | '百'];
-  const mixed = /^(\d+)千(\d)百$/u.exec(t);
-  if (mixed) return Number(mixed[1]) * 1000 + Number(mixed[2]) * 100;
+  // 3千5百, and 1千2 / 3万5 as people say them (the last digit in the next lower place).
+  const mixed = /^(\d+)(千|万)(\d)(百|千)?$/u.exec(t);
+  if (mixed && (mixed[4] === undefined || (mixed[2] === '千') === (mixed[4] === '百'))) {
+    const high = mixed[2] === '千' ? 1000 : 10000;
+    return Number(mixed[1]) * high + Number(mixed[3]) * (high / 10);
+  }
   const point = /^([零〇一二两三四五六七八九十百千万]+)点([零〇一二三四五六七八九]+)$/u.exec(t);
   if (point) {
     const whole = chineseNumeralValue(point[1]!);

@@ -56,6 +56,12 @@ export const ChecklistRunSchema = z.object({
   startedAt: z.string(),
   /** The school's or county's name for the report, when given. */
   name: z.string().optional(),
+  /**
+   * The offer to continue (/start, /checklist) was shown and not yet
+   * taken: a figure typed now may be meant for anything, so it waits until the
+   * user continues and sees the question again.
+   */
+  offered: z.boolean().optional(),
 });
 export type ChecklistRun = z.infer<typeof ChecklistRunSchema>;
 

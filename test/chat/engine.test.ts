@@ -35,6 +35,17 @@ describe('ChatEngine', () => {
     expect((await say('/help'))[0]!.text).toContain('/sources');
   });
 
+  it('a greeting or "who are you" gets the welcome, thanks a short reply, never a stray passage', async () => {
+    for (const greeting of ['你好', '您好！', '你是谁？', 'hi']) {
+      const reply = await say(greeting);
+      expect(reply[0]!.text, greeting).toBe(T.WELCOME);
+      expect(buttons(reply).map((b) => b.label), greeting).toEqual(T.EXAMPLE_QUESTIONS);
+    }
+    expect((await say('谢谢'))[0]!.text).toBe(T.YOU_ARE_WELCOME);
+    // A question that starts like a greeting is still a question.
+    expect((await say('你好，调研报告里初中的师生比是多少？'))[0]!.text).toContain('1:11.58');
+  });
+
   it('answers a question with a quote, its citation, and a 查看原文 button showing the whole passage', async () => {
     const [reply] = await say('调研报告里初中的师生比是多少？');
     expect(reply!.text).toMatch(/根据文件原文：\n“[^”]*1:11\.58[^”]*”\[1\]/u);

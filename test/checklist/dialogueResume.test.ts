@@ -147,6 +147,31 @@ describe('resuming after a restart', () => {
     after.stop();
   });
 
+  it('after the offer to continue, a typed figure is not recorded for a question the user has not seen again', async () => {
+    const before = boot(stateFile('paused'));
+    await runThrough(before, 'p', WHOLE_RUN.slice(0, 8));
+    before.stop();
+
+    const after = boot(stateFile('paused'));
+    expect(all(await after.engine.handle('p', text('/start')))).toContain('您有一份未完成的自查（第 4/8 项）');
+    // An example question in between, then a bare figure: it is held back, with the offer again.
+    const answered = await after.engine.handle('p', text('骨干教师要多少'));
+    expect(all(answered)).toContain('发送 /checklist 可以接着填');
+    const typed = await after.engine.handle('p', text('9'));
+    expect(all(typed)).toContain('您输入的“9”还没有记下');
+    expect(labels(typed)).toEqual(['继续上次（第 4/8 项）', '重新开始']);
+    const resumed = await after.engine.handle('p', action(CL.resume));
+    expect(all(resumed)).toContain('（4/8）');
+    // Once the question is shown again, figures go in as before.
+    expect(all(await after.engine.handle('p', text('25')))).toContain('（5/8）');
+    after.stop();
+
+    // Without an offer (a Telegram user who simply types the next figure after a restart), the figure goes in.
+    const direct = boot(stateFile('paused'));
+    expect(all(await direct.engine.handle('p', text('9912平方米')))).toContain('（6/8）');
+    direct.stop();
+  });
+
   it('/start mentions the unfinished checklist and the unfinished tour, each with 继续上次 / 重新开始', async () => {
     const before = boot(stateFile('welcome'));
     expect(buttons(await before.engine.handle('w', text('/start'))).some((b) => b.action === CL.resume || b.action === LEARN.resume)).toBe(false);

@@ -22,6 +22,10 @@ describe('parseFigure', () => {
     expect(value('１２３')).toBe(123);
     expect(value('三百二十')).toBe(320);
     expect(value('两千零五')).toBe(2005);
+    expect(value('一千二')).toBe(1200);
+    expect(value('1千2')).toBe(1200);
+    expect(value('3万5')).toBe(35000);
+    expect(value('3千5百')).toBe(3500);
     expect(value('1.2万')).toBe(12000);
     expect(value('4.5', area)).toBe(4.5);
     expect(value('七点五', area)).toBe(7.5);
