@@ -64,8 +64,20 @@ afterAll(async () => {
 /** Sends one user action to instance `i` and waits until the bot has answered it. */
 async function step(u: TestUser, i: number, act: () => void, answered: (texts: string[]) => boolean): Promise<void> {
   const n = server.messagesTo(u.id).length;
-  lb.send(i, act);
-  await server.waitForMessages(u.id, (ms) => answered(ms.slice(n).map((m) => m.text)), 60_000);
+  const { update } = lb.send(i, act);
+  const texts = await server.waitForMessages(u.id, (ms) => answered(ms.slice(n).map((m) => m.text)), 60_000);
+  // 机器人刚才重启了一下 may be the answer to an older update of this user whose replies died with
+  // its instance: the user goes on only once this update is handled too, as they would on seeing its reply.
+  if (texts.slice(n).some((m) => m.text === TEXT.restartedSaved)) await waitDone(update.update_id);
+}
+
+async function waitDone(updateId: number): Promise<void> {
+  for (let t = 0; t < 2400; t++) {
+    const { rows } = await pool.query<{ status: string }>('SELECT status FROM update_inbox WHERE update_id = $1', [updateId]);
+    if (rows[0]?.status === 'done') return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`update ${updateId} was never handled`);
 }
 
 const prompt = (q: number) => (texts: string[]) => texts.some((t) => t.includes(`（${q}/8）`) || t.includes(TEXT.restartedSaved));
