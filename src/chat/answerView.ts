@@ -102,7 +102,8 @@ function factLines(facts: readonly Fact[], numberedFrom: number | null): Line[] 
 
 /** Statements from the checklist data, each with the rule it comes from; the passage found is kept below as 相关原文. */
 function factBlocks(answer: Answer, facts: readonly Fact[]): Block[] {
-  const lead = answer.status === 'answered' ? ANSWER.leadData : ANSWER.noStandard;
+  // 基本均衡's 0.65 / 0.55 and the like: the data marks them unverified, so they are not called 国家标准.
+  const lead = answer.status !== 'answered' ? ANSWER.noStandard : facts.every((f) => f.unverified) ? ANSWER.leadDataUnverified : ANSWER.leadData;
   const out = [block(line('lead', lead), ...factLines(facts, null))];
   if (answer.quotes.length > 0) out.push(quoteBlock(answer, ANSWER.related), sourcesBlock(answer.citations));
   return out;

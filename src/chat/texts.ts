@@ -52,6 +52,7 @@ export const ANSWER = {
   leadDocument: '根据文件原文：',
   /** Facts from the checklist data (the national standards, each with its source). */
   leadData: '按国家标准（自查清单的数据，每条注明出处）：',
+  leadDataUnverified: '按自查清单整理的数据（以下各项未经核实，不一定是国家原文的规定，每条注明出处）：',
   /** Typed words read as the documents' words (差异系树 → 差异系数). */
   understood: (pairs: readonly { from: string; to: string }[]) => `（按“${pairs.map((p) => p.to).join('”“')}”查找，您输入的是“${pairs.map((p) => p.from).join('”“')}”）`,
   /** An LLM's answer, shown only after every sentence, number and quote was checked against the sources. */

@@ -128,6 +128,19 @@ describe('the answer view: answered', () => {
   });
 });
 
+describe('the answer view: facts from the checklist data', () => {
+  const base: Answer = { question: 'q', status: 'answered', quotes: [], citations: [], reason: { code: 'answered' }, suggestions: [] };
+  const fact = (unverified: boolean) => ({ text: '综合差异系数：小学低于 0.65', source: '《县域义务教育均衡发展督导评估暂行办法》', unverified });
+
+  it('calls the facts 国家标准 only when at least one is verified; unverified ones alone say so in the lead', () => {
+    expect(answerReply({ ...base, facts: [fact(false)] }).text.startsWith(ANSWER.leadData)).toBe(true);
+    expect(answerReply({ ...base, facts: [fact(false), fact(true)] }).text.startsWith(ANSWER.leadData)).toBe(true);
+    const unverified = answerReply({ ...base, facts: [fact(true)] }).text;
+    expect(unverified.startsWith(ANSWER.leadDataUnverified)).toBe(true);
+    expect(unverified).not.toContain('按国家标准');
+  });
+});
+
 describe('the answer view: partial', () => {
   const partial = answer({
     status: 'partial',
