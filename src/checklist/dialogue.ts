@@ -126,6 +126,11 @@ export type CountyAssessor = (bytes: Buffer, fileName: string) => Promise<Reply[
  * Each answer is parsed at the boundary (parseFigure) and the run is saved
  * before the reply is returned, so a restart continues at the same question.
  */
+/** Typed text that is a question for the answerer, not a figure: ends in ？, or longer than a short reply and without any numeral. */
+function looksLikeQuestion(text: string): boolean {
+  return /[？?]$/u.test(text) || (!/[\d０-９零〇一二两三四五六七八九十百千万]/u.test(text) && [...text].length > 6);
+}
+
 export class ChecklistDialogue {
   constructor(
     private readonly checklists: readonly Checklist[],
@@ -147,7 +152,7 @@ export class ChecklistDialogue {
     return offer ? [offer] : this.startOver(userId);
   }
 
-  /** The offer to continue an unfinished run (/start, /checklist, /report), or null when there is none. */
+  /** The offer to continue an unfinished run (/start, /checklist; /report words its own), or null when there is none. */
   offer(userId: string): Reply | null {
     const run = this.runs.get(userId);
     const offer = run ? this.offerFor(run, T.unfinished) : null;
@@ -353,7 +358,7 @@ export class ChecklistDialogue {
     if (!run) return null;
     if (run.offered) {
       // A question goes to the answerer; a figure or a short reply waits until the user continues.
-      if (/[？?]$/u.test(text) || (!/[\d０-９零〇一二两三四五六七八九十百千万]/u.test(text) && [...text].length > 6)) return null;
+      if (looksLikeQuestion(text)) return null;
       const offer = this.offerFor(run, T.unfinished);
       return offer ? [{ text: T.continueFirst(text.trim()) }, offer] : null;
     }
@@ -380,7 +385,7 @@ export class ChecklistDialogue {
       return /[？?]$/u.test(text) ? null : [{ text: '请回答“是”或“否”，或点“不清楚”。' }, this.question(c, run)];
     }
     // A question typed mid-checklist ("这个指标怎么算？") goes to the answerer, not the parser.
-    if (/[？?]$/u.test(text) || (!/[\d０-９零〇一二两三四五六七八九十百千万]/u.test(text) && [...text].length > 6)) return null;
+    if (looksLikeQuestion(text)) return null;
     const parsed = parseFigure(text, q.field);
     if (!parsed.ok) return [{ text: `${parsed.reason}请重新输入。` }, this.question(c, run)];
     const implausible = this.checkPlausible(q.field, parsed.value, run);
