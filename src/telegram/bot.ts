@@ -1,5 +1,4 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import { limit } from '@grammyjs/ratelimiter';
 import { Bot, InputFile, type Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import { MAX_ATTEMPTS } from '../state/inbox.js';
@@ -14,6 +13,7 @@ import { summaryText } from '../cli/ingestReport.js';
 import { CORPUS_EXTENSIONS, extensionOf, saveToCorpus } from '../ingest/corpusFolder.js';
 import { TABLE_EXTENSIONS, uploadReplyText } from './corpusUpload.js';
 import { downloadWithLimit } from './download.js';
+import { FloodGate } from './floodGate.js';
 import { replyMessages } from './format.js';
 import { inlineKeyboard } from './keyboard.js';
 
@@ -108,7 +108,7 @@ export function createBot(o: BotOptions): JunhengBot {
   const bot = new Bot(o.token, { client: { apiRoot: o.apiRoot } });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowHttpErrors: false }));
   const reindexQueue = new ReindexQueue(o.reindex);
-  const noticeAt = new Map<number, number>();
+  const floodGate = new FloodGate(FLOOD_LIMIT, FLOOD_WINDOW_MS);
   const turns = new WeakMap<Context, Turn>();
 
   const replaying = new Set<number>();
@@ -157,23 +157,21 @@ export function createBot(o: BotOptions): JunhengBot {
     return turn;
   };
 
+  /** Calls whose failure must not stop an answer (typing indicator, button acknowledgement). */
+  const bestEffort = (call: Promise<unknown>, what: string) => {
+    call.catch((e: unknown) => o.log.debug({ err: e }, `${what} failed (ignored)`));
+  };
+
   // Flood control before the allow-list: refusals to strangers are rate-limited too.
-  bot.use(
-    limit({
-      timeFrame: FLOOD_WINDOW_MS,
-      limit: FLOOD_LIMIT,
-      keyGenerator: (ctx) => ctx.from?.id.toString(),
-      onLimitExceeded: async (ctx) => {
-        const id = ctx.from?.id;
-        if (id === undefined || !ctx.chat) return;
-        // One notice per flood, not one per dropped message.
-        const last = noticeAt.get(id) ?? 0;
-        if (Date.now() - last < FLOOD_WINDOW_MS) return;
-        noticeAt.set(id, Date.now());
-        await ctx.api.sendMessage(ctx.chat.id, TEXT.flood);
-      },
-    }),
-  );
+  bot.use(async (ctx, next) => {
+    const id = ctx.from?.id;
+    if (id === undefined) return next();
+    const verdict = floodGate.admit(String(id));
+    if (verdict === 'pass') return next();
+    if (ctx.callbackQuery) bestEffort(ctx.answerCallbackQuery(), 'answerCallbackQuery');
+    // One notice per flood, not one per dropped message.
+    if (verdict === 'notice' && ctx.chat) await ctx.api.sendMessage(ctx.chat.id, TEXT.flood);
+  });
 
   bot.use(async (ctx, next) => {
     if (o.allowedIds.length > 0 && ctx.from && !o.allowedIds.includes(ctx.from.id) && !o.adminIds.includes(ctx.from.id)) {
@@ -183,11 +181,6 @@ export function createBot(o: BotOptions): JunhengBot {
     }
     await next();
   });
-
-  /** Calls whose failure must not stop an answer (typing indicator, button acknowledgement). */
-  const bestEffort = (call: Promise<unknown>, what: string) => {
-    call.catch((e: unknown) => o.log.debug({ err: e }, `${what} failed (ignored)`));
-  };
 
   const send = async (chatId: number, replies: Reply[]) => {
     for (const r of replies) {
