@@ -143,16 +143,11 @@ export function missingScope(plan: QueryPlan, texts: CandidateTexts): string[] {
 
 const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&');
 
-/** A figure in the asked measure word as documents write it: 3册 for 几本, 12所, 2.5万元, 两间; null when any measure will do. */
-export function measurePattern(measure: string, lexicon: Lexicon): RegExp | null {
-  const written = lexicon.writtenMeasures.get(measure) ?? [measure];
-  if (written.length === 0) return null;
-  return new RegExp(`(?:\\d+(?:\\.\\d+)?|[一二三四五六七八九十百千两]+)\\s*(?:${written.map(escape).join('|')})`, 'u');
-}
-
-function measureStated(plan: QueryPlan, text: string, lexicon: Lexicon): boolean {
-  const pattern = plan.asked.measure === null ? null : measurePattern(plan.asked.measure, lexicon);
-  return pattern === null || pattern.test(text);
+/** The text holds a figure in one of the written forms of the asked measure (3册 for 几本, 12所, 2.5万元, 两间); true when any measure will do. */
+export function statesMeasure(text: string, written: readonly string[]): boolean {
+  if (written.length === 0) return true;
+  // 2014年 is a date, not a number of years.
+  return new RegExp(`(?:(?<![\\d.])(?!(?:19|20)\\d{2}\\s*年)\\d+(?:\\.\\d+)?|[一二三四五六七八九十百千两]+)\\s*(?:${written.map(escape).join('|')})`, 'u').test(text);
 }
 
 /**
@@ -222,7 +217,7 @@ export function candidateFeatures(
     factNear: factNearTopic(plan, sentences, key, lexicon),
     numbersFound: plan.numbers.length === 0 ? 1 : plan.numbers.filter((n) => containsNumber(texts.text, n) || containsNumber(texts.context, n)).length / plan.numbers.length,
     // People count in their own measure words (几个娃, 几本书) where documents write 人, 册: a feature, not a gate.
-    measureStated: measureStated(plan, texts.text, lexicon) ? 1 : 0,
+    measureStated: statesMeasure(texts.text, plan.asked.written) ? 1 : 0,
     yearsFound: plan.years.every((y) => containsNumber(texts.text, y) || containsNumber(texts.context, y)) ? 1 : 0,
     keyInSentence: keyInSentence(sentences, key),
     rankWord: rankShare(ranks.word),

@@ -51,6 +51,8 @@ export interface QueryPlan {
     units: UnitGroup[];
     /** The measure word a figure is asked in (多少册 → 册, 几所 → 所), or null. */
     measure: string | null;
+    /** How documents write that measure (几本 → 册, 本; written-measures.yaml); empty when any measure will do. */
+    written: string[];
   };
   /** Numbers the question states (sizes, its own figures). */
   numbers: string[];
@@ -225,6 +227,8 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
   const expanded = [...expandedWords].join(' ');
 
   const units = lexicon.units.filter((u) => u.forms.some((f) => normal.includes(f)));
+  // 哪几所 asks for names, 几点 for a time: only a figure question has a measure its answer must come in.
+  const measure = stripped.asks === 'figure' ? askedMeasure(lowered, lexicon) : null;
   return {
     question,
     repaired,
@@ -232,8 +236,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     plain,
     expanded,
     concepts,
-    // 哪几所 asks for names, 几点 for a time: only a figure question has a measure its answer must come in.
-    asked: { kind: stripped.asks, units, measure: stripped.asks === 'figure' ? askedMeasure(lowered, lexicon) : null },
+    asked: { kind: stripped.asks, units, measure, written: measure === null ? [] : [...(lexicon.writtenMeasures.get(measure) ?? [measure])] },
     numbers: [...new Set(normal.match(/\d+(?:\.\d+)?/gu) ?? [])],
     years: [...new Set([...normal.matchAll(/(?<!\d)((?:19|20)\d{2})\s*年/gu)].map((m) => m[1]!))],
     documentRef,
@@ -278,6 +281,8 @@ function placeNames(words: readonly TaggedWord[], lexicon: Lexicon): TaggedWord[
 function askedMeasure(lowered: string, lexicon: Lexicon): string | null {
   const words = [...lexicon.measureWords].sort((a, b) => b.length - a.length);
   const askers = lexicon.questionWords.filter((q) => q.asks === 'figure').map((q) => q.word);
+  // 这几年, 哪几所 hold 几 without asking for a figure in 年 or 所.
+  for (const q of lexicon.questionWords) if (q.asks === null && askers.some((a) => q.word.includes(a))) lowered = lowered.replaceAll(q.word, ' ');
   for (const asker of askers) {
     for (let at = lowered.indexOf(asker); at >= 0; at = lowered.indexOf(asker, at + 1)) {
       const after = lowered.slice(at + asker.length);

@@ -5,7 +5,7 @@
  * answer, and the passage the pipeline found is kept as 相关原文. Pure.
  */
 import type { AnswerPipeline } from '../answer/pipeline.js';
-import { conceptIn } from '../answer/features.js';
+import { conceptIn, statesMeasure } from '../answer/features.js';
 import type { QueryPlan } from '../answer/plan.js';
 import { normalizeForSearch } from '../index/segment.js';
 import type { Answer, Answerer, Topic } from '../answer/types.js';
@@ -133,6 +133,14 @@ export class IndicatorAnswers {
       // The documents may still answer (生均几本书 in a worked example): their answer comes first.
       if (passage.status === 'answered') return passage;
       return { question: plan.question, status: 'partial', ...kept, reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, suggestions: passage.suggestions, facts };
+    }
+    // 每间多媒体教室配几台电脑: the item is counted in 间 per 100 students, not in the 台 asked.
+    if (q.figures.length === 0 && !facts.some((f) => statesMeasure(f.text, plan.asked.written))) {
+      // The restatement may state it in the standards' words; a county's own figure (配备电脑3808台) is no rule.
+      const restated = passage.quotes.some((quote) => passage.citations[quote.citation]?.kind === 'restatement' && statesMeasure(quote.text, plan.asked.written));
+      if (passage.status === 'answered' && restated) return passage;
+      const fact = { text: `检查清单里的国家要求没有按“${plan.asked.measure}”计的数；下面是清单里相近的规定，不是您问的数`, source: null, unverified: false, noStandard: true };
+      return { question: plan.question, status: 'partial', ...kept, reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, suggestions: passage.suggestions, facts: [fact, ...facts] };
     }
     return { question: plan.question, status: 'answered', ...kept, reason: { code: 'answered' }, suggestions: [], facts, topic: topicOf(q) };
   }

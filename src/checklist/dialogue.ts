@@ -126,9 +126,15 @@ export type CountyAssessor = (bytes: Buffer, fileName: string) => Promise<Reply[
  * Each answer is parsed at the boundary (parseFigure) and the run is saved
  * before the reply is returned, so a restart continues at the same question.
  */
-/** Typed text that is a question for the answerer, not a figure: ends in ？, or longer than a short reply and without any numeral. */
+/**
+ * Words that ask (多少, 几, 吗 …): a figure typed as a reply never holds one
+ * (十几 and 几十 are estimates, not questions), a question almost always does.
+ */
+const ASKING = /多[少大高长久宽]|(?<!十|好)几(?!十|百|千|万)|吗|什么|啥|怎么|咋|如何|是否|有没有|要不要|能不能|算不算|够不够|哪/u;
+
+/** Typed text that is a question for the answerer, not a figure: ends in ？, holds an asking word, or is longer than a short reply without any numeral. */
 function looksLikeQuestion(text: string): boolean {
-  return /[？?]$/u.test(text) || (!/[\d０-９零〇一二两三四五六七八九十百千万]/u.test(text) && [...text].length > 6);
+  return /[？?]$/u.test(text) || ASKING.test(text) || (!/[\d０-９零〇一二两三四五六七八九十百千万]/u.test(text) && [...text].length > 6);
 }
 
 export class ChecklistDialogue {

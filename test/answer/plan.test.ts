@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { documentForms, hasTopic, planQuery, quotedPhrases } from '../../src/answer/plan.js';
 import { testLexicon } from './lexiconFixture.js';
+import { loadLexicon } from '../../src/answer/lexicon.js';
 
 const lexicon = testLexicon();
 const plan = (q: string, repair?: (q: string) => { text: string; repairs: { from: string; to: string; at: number; pinyin: string }[] }) =>
@@ -62,6 +63,18 @@ describe('planQuery', () => {
   it('哪几所 asks for names, so no measure is required of the answer', () => {
     expect(planQuery('县里新建了几所学校', { lexicon }).asked.measure).toBe('所');
     expect(planQuery('县里新建了哪几所学校', { lexicon }).asked).toMatchObject({ kind: null, measure: null });
+  });
+
+  it('这几年 speaks of a time span, it does not ask for a number of years (corpus lexicon)', () => {
+    const real = loadLexicon();
+    expect(planQuery('县城这几年新建了哪几所学校', { lexicon: real }).asked).toMatchObject({ kind: null, measure: null, written: [] });
+    expect(planQuery('这几年新建了几所学校', { lexicon: real }).asked).toMatchObject({ kind: 'figure', written: ['所'] });
+  });
+
+  it('carries how documents write the asked measure (几本 → 册 or 本; corpus lexicon)', () => {
+    const real = loadLexicon();
+    expect(planQuery('图书室生均要几本书', { lexicon: real }).asked.written).toEqual(['册', '本']);
+    expect(planQuery('交流轮岗一次要交流几年', { lexicon: real }).asked.written).toEqual(['年']);
   });
 
   it('a quoted phrase is one key concept per part', () => {

@@ -157,6 +157,12 @@ describe('resuming after a restart', () => {
     // An example question in between, then a bare figure: it is held back, with the offer again.
     const answered = await after.engine.handle('p', text('骨干教师要多少'));
     expect(all(answered)).toContain('发送 /checklist 可以接着填');
+    // A question with a numeral in it (一次, 1200个) is still a question, answered, not held back as a figure.
+    for (const q of ['交流轮岗的老师一次要交流几年才能回原校', '我们初中1200个学生操场要多大']) {
+      const replies = await after.engine.handle('p', text(q));
+      expect(all(replies)).not.toContain('还没有记下');
+      expect(all(replies)).toContain('发送 /checklist 可以接着填');
+    }
     const typed = await after.engine.handle('p', text('9'));
     expect(all(typed)).toContain('您输入的“9”还没有记下');
     expect(labels(typed)).toEqual(['继续上次（第 4/8 项）', '重新开始']);

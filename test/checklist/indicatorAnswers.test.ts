@@ -166,7 +166,7 @@ describe('the facts from the checklist data', () => {
   });
 
   it('rejects names data that points at no numeric indicator, in Chinese', () => {
-    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试' }, local: { words: ['该县'], reason: '测试' }, figures: [], units: [], stages: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, floor: { words: ['底线'], reason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [], requirements: [] };
+    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试' }, local: { words: ['该县'], reason: '测试', documents: ['那个规划'], documentsReason: '测试' }, figures: [], units: [], stages: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, floor: { words: ['底线'], reason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [], requirements: [] };
     expect(thrown(() => parseIndicatorNames(raw, 'names.yaml', checklists))).toMatchObject({ userMessage: expect.stringMatching(/youzhi-2017-resource\/nope 不是任何检查清单里的数值指标/u) });
   });
 });
@@ -244,6 +244,28 @@ describe('indicator answers in the chat', () => {
     expect(answerReply(a).text).toContain('4.5平方米');
     const named = restated('心理健康教育教师按规定配备。');
     expect(withCorpus('优质均衡对学校心理健康教师的配备比例有什么规定', named).status).toBe('answered');
+  });
+
+  it('a question asking in a measure the data does not count in (每间几台电脑, 抽多少人) is partial, the data\'s item kept', () => {
+    const a = finish('每间网络多媒体教室配几台电脑有规定没');
+    expect(a.status).toBe('partial');
+    expect(a.facts![0]!.text).toContain('没有按“台”计的数');
+    // The item the data does hold is still shown, as the related rule.
+    expect(a.facts!.some((f) => f.text.includes('2.3 间/百生'))).toBe(true);
+    expect(finish('社会认可度调查最少要抽多少人').status).toBe('partial');
+    // Asked in the data's own measure, the same item answers.
+    expect(finish('小学网络多媒体教室每百名学生要几间').status).toBe('answered');
+    // A county's own count in that measure is no rule: still partial, the passage kept as related text.
+    const county: Answer = {
+      ...noAnswer,
+      status: 'answered',
+      reason: { code: 'answered' },
+      quotes: [{ text: '建成多媒体教室1448个，配备电脑3808台。', citation: 0 }],
+      citations: [{ passageId: 1, source: 'x.txt', title: '某县工作总结', sectionPath: [], page: null, pageEnd: null, text: '建成多媒体教室1448个，配备电脑3808台。', kind: 'document' }],
+    };
+    const withCounty = finish('每间网络多媒体教室配几台电脑有规定没', county);
+    expect(withCounty.status).toBe('partial');
+    expect(withCounty.quotes).toEqual(county.quotes);
   });
 
   it('leaves a question about one county\'s own document to the passages', () => {

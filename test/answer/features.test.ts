@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { statesMeasure } from '../../src/answer/features.js';
+
+describe('statesMeasure', () => {
+  it('finds a figure written in the asked measure, in digits or Chinese numerals', () => {
+    expect(statesMeasure('新建学校12所', ['所'])).toBe(true);
+    expect(statesMeasure('每校配备两间音乐教室', ['间'])).toBe(true);
+    expect(statesMeasure('生均图书30册', ['册', '本'])).toBe(true);
+  });
+
+  it('does not take a date (2014年) for a number of years', () => {
+    expect(statesMeasure('同样比例见于2014年的交流意见', ['年'])).toBe(false);
+    expect(statesMeasure('校长教师在同一学校任职满6年应交流', ['年'])).toBe(true);
+  });
+
+  it('does not take a figure in another measure for the asked one', () => {
+    expect(statesMeasure('小学不少于 2.3 间/百生', ['台'])).toBe(false);
+    expect(statesMeasure('全县不少于 85 %', ['人', '名', '位'])).toBe(false);
+  });
+
+  it('any text will do when any measure will do', () => {
+    expect(statesMeasure('没有数字', [])).toBe(true);
+  });
+});
