@@ -26,6 +26,8 @@ export interface Concept {
   asked: boolean;
   /** A noun (jieba n*, vn) or a quoted phrase: the kind of word an asked figure is about. */
   noun: boolean;
+  /** A verb (jieba v*, not vn): what is asked about only when no passage holds it (抽查, 近视). */
+  verb: boolean;
 }
 
 export interface Repair {
@@ -135,14 +137,20 @@ function clauseAt(normal: string, at: number): number {
   return clause;
 }
 
-/** The rarest noun of the asked clause (see QueryPlan.head); words no passage holds are the rarest. */
+/**
+ * The rarest noun of the asked clause (see QueryPlan.head); words no passage
+ * holds are the rarest. A verb no passage holds (近视率 cut as 近视/率要,
+ * 抽查) is as telling as a noun: nothing in the corpus speaks of it. A verb
+ * the passages do hold (托管, 过关) says how, not what, and is passed over.
+ */
 function headOf(concepts: readonly Concept[], df: (term: string) => number): number | null {
   let head: number | null = null;
   let fewest = Infinity;
   concepts.forEach((c, i) => {
-    if (!c.key || c.scope || !c.asked || !c.noun || /^\d/u.test(c.forms[0]!)) return;
+    if (!c.key || c.scope || !c.asked || !(c.noun || c.verb) || /^\d/u.test(c.forms[0]!)) return;
     // A long word the documents split (音乐教室 / 音乐专用教室) is as common as its rarest part.
     const n = Math.max(...c.forms.map(df), c.parts.length > 1 ? Math.min(...c.parts.map(df)) : 0);
+    if (c.verb && n > 0) return;
     if (n < fewest) [head, fewest] = [i, n];
   });
   return head;
@@ -192,7 +200,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     q
       .split(/[、，,；;\s]+/u)
       .filter((part) => part.length >= 2)
-      .map((part) => ({ forms: [part, ...documentForms(part, lexicon)], key: true, scope: false, parts: [], at: normal.indexOf(part), place: false, asked: true, noun: true })),
+      .map((part) => ({ forms: [part, ...documentForms(part, lexicon)], key: true, scope: false, parts: [], at: normal.indexOf(part), place: false, asked: true, noun: true, verb: false })),
   );
   const inAskedClause = askedClauses(lowered, lexicon);
   let rest = plain;
@@ -219,6 +227,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
       place: key && PLACE_TAGS.has(tag),
       asked: at < 0 || inAskedClause(clauseAt(normal, at)),
       noun: NOUN_TAG.test(tag),
+      verb: !NOUN_TAG.test(tag) && tag.startsWith('v'),
     });
   }
 

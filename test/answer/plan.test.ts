@@ -116,6 +116,16 @@ describe('what the asked fact is about (head)', () => {
     expect(plan.head).not.toBeNull();
     expect(planQuery('教师要配几名', { lexicon }).head).toBeNull();
   });
+
+  it('a verb no passage holds is the head (抽查); a verb the passages hold is passed over for the noun (托管)', () => {
+    const spot = planQuery('省里要抽查多少比例的学校', { lexicon, df });
+    expect(spot.concepts[spot.head!]!.forms[0]).toBe('抽查');
+    const held = [...corpus, '城区学校托管乡村学校', '考核结果', '学校规模'];
+    const heldDf = (t: string) => held.filter((x) => x.includes(t)).length;
+    const entrusted = planQuery('好学校托管乡下学校以后考核要多少分', { lexicon, df: heldDf });
+    expect(entrusted.concepts.find((c) => c.forms[0] === '托管')?.verb).toBe(true);
+    expect(entrusted.concepts[entrusted.head!]!.forms[0]).toBe('考核');
+  });
 });
 
 describe('place names', () => {
