@@ -186,6 +186,23 @@ function readingsOf(ch: string): string[] {
   return r;
 }
 
+/** Two words of the same length that a pinyin IME types alike (编织 / 编制): each pair of characters shares a toneless reading. */
+export function sameSound(a: string, b: string): boolean {
+  const x = [...a];
+  const y = [...b];
+  if (x.length !== y.length) return false;
+  return x.every((ch, i) => ch === y[i] || readingsOf(ch).some((r) => readingsOf(y[i]!).includes(r)));
+}
+
+/** The text holds a word that sounds like `word` (two characters or more; one character has too many homophones). */
+export function soundsIn(text: string, word: string): boolean {
+  const w = [...word];
+  if (w.length < 2) return false;
+  const t = [...text];
+  for (let i = 0; i + w.length <= t.length; i++) if (sameSound(t.slice(i, i + w.length).join(''), word)) return true;
+  return false;
+}
+
 /** Every syllable sequence of a word, or its contextual reading alone when there are too many. */
 function readingSequences(chars: string[], word: string, max: number): string[][] {
   const per = chars.map(readingsOf);

@@ -7,6 +7,7 @@
 import type { AnswerPipeline } from '../answer/pipeline.js';
 import { conceptIn, statesMeasure } from '../answer/features.js';
 import type { QueryPlan } from '../answer/plan.js';
+import { soundsIn } from '../answer/typo.js';
 import { normalizeForSearch } from '../index/segment.js';
 import type { Answer, Answerer, Topic } from '../answer/types.js';
 import { overviewFacts, partSummaryFacts, readOverviewQuestion, type Evaluations, type OverviewQuestion } from './evaluations.js';
@@ -90,7 +91,9 @@ export class IndicatorAnswers {
     const head = plan.head === null ? null : plan.concepts[plan.head];
     if (!head) return true;
     const quoted = passage.quotes.map((q) => `${q.text}\n${passage.citations[q.citation]?.sectionPath.join('\n') ?? ''}`).join('\n');
-    return conceptIn(normalizeForSearch(quoted), head);
+    const text = normalizeForSearch(quoted);
+    // 编织 typed for 编制 is a dictionary word the typo repair leaves alone; the quote's 编制 still names it.
+    return conceptIn(text, head) || soundsIn(text, head.forms[0]!);
   }
 
   private notInTheData(plan: QueryPlan, passage: Answer): Answer {

@@ -1,6 +1,6 @@
 import { dict } from '@node-rs/jieba/dict.js';
 import { describe, expect, it } from 'vitest';
-import { Vocabulary, repairTypos, type VocabularyEntry } from '../../src/answer/typo.js';
+import { Vocabulary, repairTypos, sameSound, soundsIn, type VocabularyEntry } from '../../src/answer/typo.js';
 import { normalizeForSearch, segmentWords } from '../../src/index/segment.js';
 import { loadLexicon } from '../../src/answer/lexicon.js';
 
@@ -284,5 +284,20 @@ describe('repairTypos', () => {
     ], TYPO);
     for (const q of CORRECT) expect(repairTypos(q, general, substringDf).repairs, q).toEqual([]);
     expect(repairTypos('学效的整该方案', general, substringDf).text).toBe('学校的整改方案');
+  });
+});
+
+describe('sameSound / soundsIn (homophones an IME types alike)', () => {
+  it('matches words whose characters share a toneless reading, of the same length only', () => {
+    expect(sameSound('编织', '编制')).toBe(true);
+    expect(sameSound('差异系树', '差异系数')).toBe(true);
+    expect(sameSound('编制', '编制岗位')).toBe(false);
+    expect(sameSound('编制', '岗位')).toBe(false);
+  });
+
+  it('finds a homophone of a word inside a text; one character alone never counts', () => {
+    expect(soundsIn('各校的编制和岗位由县级教育行政部门统一调配', '编织')).toBe(true);
+    expect(soundsIn('生均教学及辅助用房面积', '编织')).toBe(false);
+    expect(soundsIn('学校', '效')).toBe(false);
   });
 });
