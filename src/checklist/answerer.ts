@@ -112,6 +112,20 @@ export class IndicatorAnswers {
     return { question: plan.question, status: 'answered', ...kept, reason: { code: 'answered' }, suggestions: [], facts: overviewFacts(q) };
   }
 
+  /** When every indicator matched names a stage in its own name and none of the stages asked: what to say, else null. */
+  private offStage(q: IndicatorQuestion): string | null {
+    if (!q.stageNamed || q.indicators.length === 0) return null;
+    const stagesIn = (name: string) => this.names.stages.filter((s) => s.names.some((w) => name.includes(w)));
+    const off = q.indicators.every((n) => {
+      const own = stagesIn(n.indicator.name);
+      return own.length > 0 && !own.some((s) => q.stages.includes(s.stage));
+    });
+    if (!off) return null;
+    const asked = this.names.stages.filter((s) => q.stages.includes(s.stage)).map((s) => s.names[0]!).join('、');
+    const items = [...new Set(q.indicators.map((n) => `「${n.indicator.name}」`))].join('、');
+    return `${items}说的是${[...new Set(q.indicators.flatMap((n) => stagesIn(n.indicator.name).map((s) => s.names[0]!)))].join('、')}；检查清单里没有${asked}的这一项`;
+  }
+
   private fromData(plan: QueryPlan, passage: Answer, q: IndicatorQuestion): Answer {
     const kept = passage.status === 'answered' ? { quotes: passage.quotes, citations: passage.citations } : { quotes: [], citations: [] };
     if (q.uncovered) {
@@ -131,6 +145,12 @@ export class IndicatorAnswers {
     const summaries = this.evaluations ? q.parts.flatMap((p) => partSummaryFacts(this.evaluations!, p.title)) : [];
     const facts = [...summaries, ...indicatorFacts(this.checklists, q)];
     if (facts.length === 0) return passage;
+    // 小学六年巩固率: the only item is 全县初中三年巩固率, whose own name says it is about another stage.
+    const offStage = this.offStage(q);
+    if (offStage) {
+      const fact = { text: offStage, source: null, unverified: false, noStandard: true };
+      return { question: plan.question, status: 'partial', ...kept, reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, suggestions: passage.suggestions, facts: [fact, ...facts] };
+    }
     // Only "there is no national value for this" to say: the data speaks of the topic but does not state what was asked.
     if (facts.every((f) => f.noStandard)) {
       // The documents may still answer (生均几本书 in a worked example): their answer comes first.

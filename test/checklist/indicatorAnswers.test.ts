@@ -268,6 +268,13 @@ describe('indicator answers in the chat', () => {
     expect(withCounty.quotes).toEqual(county.quotes);
   });
 
+  it('an item whose own name is about another stage (全县初中三年巩固率, asked for 小学) is partial, not that stage\'s standard', () => {
+    const a = finish('优均对小学六年巩固率有要求吗，要多少');
+    expect(a.status).toBe('partial');
+    expect(a.facts![0]!.text).toBe('「全县初中三年巩固率」说的是初中；检查清单里没有小学的这一项');
+    expect(finish('优均对初中三年巩固率要求多少').status).toBe('answered');
+  });
+
   it('leaves a question about one county\'s own document to the passages', () => {
     const passage: Answer = { ...noAnswer, question: '拜城县的操场有多大' };
     expect(finish('拜城县的操场有多大', passage)).toBe(passage);
