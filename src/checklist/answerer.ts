@@ -5,11 +5,12 @@
  * answer, and the passage the pipeline found is kept as 相关原文. Pure.
  */
 import type { AnswerPipeline } from '../answer/pipeline.js';
-import { conceptIn, statesMeasure } from '../answer/features.js';
+import { conceptIn, factStated, statesMeasure } from '../answer/features.js';
+import { loadLexicon, type Lexicon } from '../answer/lexicon.js';
 import type { QueryPlan } from '../answer/plan.js';
 import { soundsIn } from '../answer/typo.js';
 import { normalizeForSearch } from '../index/segment.js';
-import type { Answer, Answerer, Topic } from '../answer/types.js';
+import type { Answer, Answerer, Fact, Topic } from '../answer/types.js';
 import { overviewFacts, partSummaryFacts, readOverviewQuestion, type Evaluations, type OverviewQuestion } from './evaluations.js';
 import { elsewhereFacts, indicatorFacts } from './explain.js';
 import type { IndicatorNames } from './indicatorNames.js';
@@ -21,6 +22,8 @@ export class IndicatorAnswers {
     private readonly checklists: readonly Checklist[],
     private readonly names: IndicatorNames,
     private readonly evaluations: Evaluations | null = null,
+    /** The asked-fact kinds and measures the pipeline reads questions with (corpus/lexicon). */
+    private readonly lexicon: Lexicon = loadLexicon(),
   ) {}
 
   /** The chat's answerer: the passage pipeline, then the data where it answers. The eval runs the same two steps. */
@@ -112,6 +115,13 @@ export class IndicatorAnswers {
     return { question: plan.question, status: 'answered', ...kept, reason: { code: 'answered' }, suggestions: [], facts: overviewFacts(q) };
   }
 
+  /** What the question asks for that no fact states (按“台”计的数, 面积或规模), or null. */
+  private missingInFacts(plan: QueryPlan, facts: readonly Fact[]): string | null {
+    if (!facts.some((f) => statesMeasure(f.text, plan.asked.written))) return `按“${plan.asked.measure}”计的数`;
+    if (!facts.some((f) => factStated(plan, f.text, this.lexicon))) return `写明${this.lexicon.askedFacts.get(plan.asked.kind!)?.label ?? '您问的内容'}`;
+    return null;
+  }
+
   /** When every indicator matched names a stage in its own name and none of the stages asked: what to say, else null. */
   private offStage(q: IndicatorQuestion): string | null {
     if (!q.stageNamed || q.indicators.length === 0) return null;
@@ -157,12 +167,15 @@ export class IndicatorAnswers {
       if (passage.status === 'answered') return passage;
       return { question: plan.question, status: 'partial', ...kept, reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, suggestions: passage.suggestions, facts };
     }
-    // 每间多媒体教室配几台电脑: the item is counted in 间 per 100 students, not in the 台 asked.
-    if (q.figures.length === 0 && !facts.some((f) => statesMeasure(f.text, plan.asked.written))) {
+    // 每间多媒体教室配几台电脑: the item is counted in 间 per 100 students, not in the 台 asked;
+    // 每间多大: a count of rooms is no area. The asker's own figures are computed in their measure.
+    const missing = q.figures.length === 0 ? this.missingInFacts(plan, facts) : null;
+    if (missing) {
+      const states = (text: string) => statesMeasure(text, plan.asked.written) && factStated(plan, text, this.lexicon);
       // The restatement may state it in the standards' words; a county's own figure (配备电脑3808台) is no rule.
-      const restated = passage.quotes.some((quote) => passage.citations[quote.citation]?.kind === 'restatement' && statesMeasure(quote.text, plan.asked.written));
+      const restated = passage.quotes.some((quote) => passage.citations[quote.citation]?.kind === 'restatement' && states(quote.text));
       if (passage.status === 'answered' && restated) return passage;
-      const fact = { text: `检查清单里的国家要求没有按“${plan.asked.measure}”计的数；下面是清单里相近的规定，不是您问的数`, source: null, unverified: false, noStandard: true };
+      const fact = { text: `检查清单里的国家要求没有${missing}；下面是清单里相近的规定，不是您问的数`, source: null, unverified: false, noStandard: true };
       return { question: plan.question, status: 'partial', ...kept, reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, suggestions: passage.suggestions, facts: [fact, ...facts] };
     }
     return { question: plan.question, status: 'answered', ...kept, reason: { code: 'answered' }, suggestions: [], facts, topic: topicOf(q) };

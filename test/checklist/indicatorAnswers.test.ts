@@ -263,6 +263,11 @@ describe('indicator answers in the chat', () => {
       quotes: [{ text: '建成多媒体教室1448个，配备电脑3808台。', citation: 0 }],
       citations: [{ passageId: 1, source: 'x.txt', title: '某县工作总结', sectionPath: [], page: null, pageEnd: null, text: '建成多媒体教室1448个，配备电脑3808台。', kind: 'document' }],
     };
+    // 多大 asks for an area: a count of rooms per 100 students is none.
+    const size = finish('网络多媒体教室每间面积要多大');
+    expect(size.status).toBe('partial');
+    expect(size.facts![0]!.text).toContain('没有写明面积或规模');
+    expect(finish('初中操场要多大').status).toBe('answered');
     const withCounty = finish('每间网络多媒体教室配几台电脑有规定没', county);
     expect(withCounty.status).toBe('partial');
     expect(withCounty.quotes).toEqual(county.quotes);
