@@ -17,6 +17,9 @@ import type { IndicatorNames } from './indicatorNames.js';
 import { evaluationAsked, followUpQuestion, isLocalQuestion, normalQuestion, readIndicatorQuestion, topicOf, type IndicatorQuestion } from './question.js';
 import type { Checklist } from './types.js';
 
+/** Where a sentence of a quote ends. */
+const SENTENCE_END = /[。；;！!？?\n]/u;
+
 export class IndicatorAnswers {
   constructor(
     private readonly checklists: readonly Checklist[],
@@ -93,10 +96,18 @@ export class IndicatorAnswers {
   private restatementHolds(plan: QueryPlan, passage: Answer): boolean {
     const head = plan.head === null ? null : plan.concepts[plan.head];
     if (!head) return true;
-    const quoted = passage.quotes.map((q) => `${q.text}\n${passage.citations[q.citation]?.sectionPath.join('\n') ?? ''}`).join('\n');
-    const text = normalizeForSearch(quoted);
     // 编织 typed for 编制 is a dictionary word the typo repair leaves alone; the quote's 编制 still names it.
-    return conceptIn(text, head) || soundsIn(text, head.forms[0]!);
+    const names = (text: string) => conceptIn(text, head) || soundsIn(text, head.forms[0]!);
+    const states = (text: string) => statesMeasure(text, plan.asked.written) && factStated(plan, text, this.lexicon);
+    // Only the restatement's own quotes: a county document quoted beside it speaks in its own words.
+    return passage.quotes.some((q) => {
+      if (passage.citations[q.citation]?.kind !== 'restatement') return false;
+      const section = normalizeForSearch(passage.citations[q.citation]?.sectionPath.join('\n') ?? '');
+      const sentences = normalizeForSearch(q.text).split(SENTENCE_END);
+      // The asked figure must be about the head: in the sentence that names it, or anywhere under a heading that does
+      // (教室、实验室、图书室 listed in one sentence and 7.5平方米 in the next is not 实验室's area).
+      return names(section) ? sentences.some(states) : sentences.some((t) => names(t) && states(t));
+    });
   }
 
   private notInTheData(plan: QueryPlan, passage: Answer): Answer {

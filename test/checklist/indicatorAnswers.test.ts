@@ -244,6 +244,11 @@ describe('indicator answers in the chat', () => {
     expect(answerReply(a).text).toContain('4.5平方米');
     const named = restated('心理健康教育教师按规定配备。');
     expect(withCorpus('优质均衡对学校心理健康教师的配备比例有什么规定', named).status).toBe('answered');
+    // The asked figure must be about the head: named in one sentence and a figure in the next is not enough.
+    const listed = restated('计入的房间有教室、实验室、图书室等。5.生均体育运动场馆面积：小学不少于7.5平方米。');
+    expect(withCorpus('科学实验室每间多少平', listed).status).toBe('partial');
+    const stated = restated('每间科学实验室不小于90平方米。');
+    expect(withCorpus('科学实验室每间多少平', stated).status).toBe('answered');
   });
 
   it('a question asking in a measure the data does not count in (每间几台电脑, 抽多少人) is partial, the data\'s item kept', () => {
