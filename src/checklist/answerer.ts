@@ -106,7 +106,9 @@ export class IndicatorAnswers {
       const sentences = normalizeForSearch(q.text).split(SENTENCE_END);
       // The asked figure must be about the head: in the sentence that names it, or anywhere under a heading that does
       // (教室、实验室、图书室 listed in one sentence and 7.5平方米 in the next is not 实验室's area).
-      return names(section) ? sentences.some(states) : sentences.some((t) => names(t) && states(t));
+      // 每年 asked: the per-year figure, not 5年360学时 beside a 每年 said of something else.
+      const inUnits = (t: string) => plan.asked.units.every((u) => u.forms.some((f) => t.includes(f) || section.includes(f)));
+      return names(section) ? sentences.some((t) => states(t) && inUnits(t)) : sentences.some((t) => names(t) && states(t) && inUnits(t));
     });
   }
 

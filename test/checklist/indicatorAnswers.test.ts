@@ -249,6 +249,10 @@ describe('indicator answers in the chat', () => {
     expect(withCorpus('科学实验室每间多少平', listed).status).toBe('partial');
     const stated = restated('每间科学实验室不小于90平方米。');
     expect(withCorpus('科学实验室每间多少平', stated).status).toBe('answered');
+    // 每年 asked: a five-year figure beside a 每年 said of something else does not answer.
+    const fiveYears = restated('教师"5年360学时"培训完成率100%。每年交流轮岗教师不少于10%。');
+    expect(withCorpus('老师培训每年最少要完成多少学时', fiveYears).status).toBe('partial');
+    expect(withCorpus('老师培训每年最少要完成多少学时', restated('教师培训每年不少于72学时。')).status).toBe('answered');
   });
 
   it('a question asking in a measure the data does not count in (每间几台电脑, 抽多少人) is partial, the data\'s item kept', () => {
