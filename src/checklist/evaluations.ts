@@ -47,6 +47,7 @@ const EvaluationsFileSchema = z.strictObject({
   structure: z.strictObject({ words, reason }),
   compare: z.strictObject({ words, reason }),
   prerequisites: z.strictObject({ words, reason }),
+  documents: z.strictObject({ words, reason }),
 });
 
 export interface EvaluationPart {
@@ -75,6 +76,8 @@ export interface Evaluations {
   structure: readonly string[];
   compare: readonly string[];
   prerequisites: readonly string[];
+  /** Words asking for the evaluation's own document: its full name and 文号. */
+  documents: readonly string[];
 }
 
 export const EVALUATIONS_FILE = path.join('evaluations', 'evaluations.yaml');
@@ -110,6 +113,7 @@ export function parseEvaluations(raw: unknown, file: string, checklists: readonl
     structure: data.structure.words,
     compare: data.compare.words,
     prerequisites: data.prerequisites.words,
+    documents: data.documents.words,
   };
 }
 
@@ -119,7 +123,7 @@ export function loadEvaluations(checklistDir: string, checklists: readonly Check
   return file ? parseEvaluations(file.raw, file.shown, checklists) : null;
 }
 
-export type OverviewAspect = 'structure' | 'compare' | 'prerequisites';
+export type OverviewAspect = 'structure' | 'compare' | 'prerequisites' | 'documents';
 
 export interface OverviewQuestion {
   aspect: OverviewAspect;
@@ -134,6 +138,8 @@ export interface OverviewQuestion {
 export function readOverviewQuestion(text: string, data: Evaluations): OverviewQuestion | null {
   const has = (list: readonly string[]) => list.some((w) => text.includes(w));
   const named = data.evaluations.filter((e) => has(e.names));
+  // 基均和优均的办法文号分别是啥: the documents themselves, before any comparison of their content.
+  if (named.length > 0 && has(data.documents)) return { aspect: 'documents', evaluations: named };
   if (named.length >= 2 && has(data.compare)) return { aspect: 'compare', evaluations: named };
   if (has(data.prerequisites)) {
     const withPre = (named.length > 0 ? named : data.evaluations).filter((e) => e.prerequisites.length > 0);
@@ -181,6 +187,8 @@ export function partSummaryFacts(data: Evaluations, title: string): Fact[] {
 /** The facts answering an overview question, each with its source. */
 export function overviewFacts(q: OverviewQuestion): Fact[] {
   if (q.aspect === 'prerequisites') return q.evaluations.map(prerequisiteFact);
+  // The fact names the document and its 文号 itself: a 依据 line would only repeat them.
+  if (q.aspect === 'documents') return q.evaluations.map((e) => fact(`${e.name}的评估文件：《${e.source.document}》（${e.source.number}）`, null, false));
   if (q.aspect === 'structure') return q.evaluations.flatMap((e) => [leadFact(e), ...e.parts.map((p) => partFact(e, p)), ...(e.prerequisites.length > 0 ? [prerequisiteFact(e)] : [])]);
   // Comparing: each evaluation's frame, the parts whose rules differ (单校规则, 逐项 vs 综合差异系数), and who may apply.
   return q.evaluations.flatMap((e) => [

@@ -34,6 +34,16 @@ describe('an evaluation as a whole, from the evaluations data', () => {
     expect(facts.find((f) => f.text.includes('政府保障程度（15 项）'))!.unverified).toBe(true);
   });
 
+  it('the documents themselves: each evaluation named, with its full title and 文号 from the data', () => {
+    const lines = texts('基均和优均的督导评估办法文号分别是啥');
+    const youzhi = evaluations.evaluations.find((e) => e.id === 'youzhi')!;
+    expect(lines).toContain(`优质均衡的评估文件：《${youzhi.source.document}》（${youzhi.source.number}）`);
+    expect(lines.join('\n')).toContain('教督〔2012〕3号');
+    expect(finish('优均办法的文号是多少').status).toBe('answered');
+    // Without an evaluation named, 文号 is no question about these two documents.
+    expect(readOverviewQuestion('县里那份控辍保学通知的文号是多少', evaluations)).toBeNull();
+  });
+
   it('基本均衡\'s four blocks, its 综合差异系数 limits from the checklist', () => {
     const lines = texts('基本均衡督导评估包括哪几块内容');
     expect(lines[0]).toContain('达到本省办学基本标准（门槛）、校际综合差异系数 8 项、县级人民政府推进工作 17 项、公众满意度');
@@ -73,6 +83,7 @@ describe('an evaluation as a whole, from the evaluations data', () => {
       structure: { words: ['构成'], reason: '测试' },
       compare: { words: ['区别'], reason: '测试' },
       prerequisites: { words: ['申报'], reason: '测试' },
+      documents: { words: ['文号'], reason: '测试' },
     };
     expect(thrown(() => parseEvaluations(raw, 'evaluations.yaml', checklists))).toMatchObject({ userMessage: expect.stringContaining('youzhi-2017-county/nope 不在检查清单里') });
   });
