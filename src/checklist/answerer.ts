@@ -52,8 +52,12 @@ export class IndicatorAnswers {
     if (follow) return this.fromData(plan, { ...passage, status: 'not_found', quotes: [], citations: [] }, follow);
     const q = readIndicatorQuestion(plan.repaired, this.names);
     // 优均由哪几部分构成 / 基均和优均有啥不一样: the evaluation as a whole, unless the question is about one indicator, part or veto.
-    const overview = this.evaluations && (!q || (q.indicators.length === 0 && q.parts.length === 0 && q.vetoes.length === 0 && q.requirements.length === 0)) ? readOverviewQuestion(normalQuestion(plan.repaired, this.names), this.evaluations) : null;
-    if (overview) return this.localOrElsewhere(plan, plan.repaired) ? passage : this.fromOverview(plan, passage, overview);
+    const read = this.evaluations ? readOverviewQuestion(normalQuestion(plan.repaired, this.names), this.evaluations) : null;
+    // 资源配置和教育质量分别是第几条 names parts, but asks where they are, not what they hold.
+    const overview = read && (read.aspect === 'articles' || !q || (q.indicators.length === 0 && q.parts.length === 0 && q.vetoes.length === 0 && q.requirements.length === 0)) ? read : null;
+    // 优均办法里…第几条 names the evaluation's own document: that is no other document.
+    const aboutItsDocument = overview !== null && (overview.aspect === 'articles' || overview.aspect === 'documents');
+    if (overview) return this.localOrElsewhere(plan, plan.repaired, aboutItsDocument) ? passage : this.fromOverview(plan, passage, overview);
     if (!q) return this.outsideTheData(plan, passage);
     if (!q.asksStandard || q.local) return passage;
     // A question about one county's or one document's own figures (拜城县的操场) is for the documents, not the national standard.
@@ -119,8 +123,9 @@ export class IndicatorAnswers {
   }
 
   /** The question is about one county's or one document's own facts, or names a place the data does not speak of. */
-  private localOrElsewhere(plan: QueryPlan, text: string): boolean {
-    return isLocalQuestion(normalQuestion(text, this.names), this.names) || plan.documentRef !== null || plan.concepts.some((c) => c.place || c.scope);
+  private localOrElsewhere(plan: QueryPlan, text: string, documentIsTheData = false): boolean {
+    const otherDocument = plan.documentRef !== null && !documentIsTheData;
+    return isLocalQuestion(normalQuestion(text, this.names), this.names) || otherDocument || plan.concepts.some((c) => c.place || (c.scope && !(documentIsTheData && plan.documentRef?.includes(c.forms[0]!))));
   }
 
   private fromOverview(plan: QueryPlan, passage: Answer, q: OverviewQuestion): Answer {

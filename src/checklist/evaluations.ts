@@ -48,6 +48,7 @@ const EvaluationsFileSchema = z.strictObject({
   compare: z.strictObject({ words, reason }),
   prerequisites: z.strictObject({ words, reason }),
   documents: z.strictObject({ words, reason }),
+  articles: z.strictObject({ words, reason }),
 });
 
 export interface EvaluationPart {
@@ -78,6 +79,8 @@ export interface Evaluations {
   prerequisites: readonly string[];
   /** Words asking for the evaluation's own document: its full name and 文号. */
   documents: readonly string[];
+  /** Words asking in which article a part is (第几条, 哪一条). */
+  articles: readonly string[];
 }
 
 export const EVALUATIONS_FILE = path.join('evaluations', 'evaluations.yaml');
@@ -114,6 +117,7 @@ export function parseEvaluations(raw: unknown, file: string, checklists: readonl
     compare: data.compare.words,
     prerequisites: data.prerequisites.words,
     documents: data.documents.words,
+    articles: data.articles.words,
   };
 }
 
@@ -123,11 +127,13 @@ export function loadEvaluations(checklistDir: string, checklists: readonly Check
   return file ? parseEvaluations(file.raw, file.shown, checklists) : null;
 }
 
-export type OverviewAspect = 'structure' | 'compare' | 'prerequisites' | 'documents';
+export type OverviewAspect = 'structure' | 'compare' | 'prerequisites' | 'documents' | 'articles';
 
 export interface OverviewQuestion {
   aspect: OverviewAspect;
   evaluations: readonly Evaluation[];
+  /** The parts asked about by their titles (articles: 资源配置和教育质量分别是第几条). */
+  parts?: readonly { evaluation: Evaluation; part: EvaluationPart }[];
 }
 
 /**
@@ -138,6 +144,11 @@ export interface OverviewQuestion {
 export function readOverviewQuestion(text: string, data: Evaluations): OverviewQuestion | null {
   const has = (list: readonly string[]) => list.some((w) => text.includes(w));
   const named = data.evaluations.filter((e) => has(e.names));
+  // 资源配置和教育质量分别是第几条: the parts named by their titles, in the evaluations named (any, when none is).
+  if (has(data.articles)) {
+    const parts = (named.length > 0 ? named : data.evaluations).flatMap((e) => e.parts.filter((p) => text.includes(p.title)).map((part) => ({ evaluation: e, part })));
+    if (parts.length > 0) return { aspect: 'articles', evaluations: [...new Set(parts.map((p) => p.evaluation))], parts };
+  }
   // 基均和优均的办法文号分别是啥: the documents themselves, before any comparison of their content.
   if (named.length > 0 && has(data.documents)) return { aspect: 'documents', evaluations: named };
   if (named.length >= 2 && has(data.compare)) return { aspect: 'compare', evaluations: named };
@@ -188,6 +199,9 @@ export function partSummaryFacts(data: Evaluations, title: string): Fact[] {
 export function overviewFacts(q: OverviewQuestion): Fact[] {
   if (q.aspect === 'prerequisites') return q.evaluations.map(prerequisiteFact);
   // The fact names the document and its 文号 itself: a 依据 line would only repeat them.
+  if (q.aspect === 'articles') {
+    return (q.parts ?? []).map(({ evaluation: e, part: p }) => fact(`${e.name} · ${p.title}：规定在${p.location}`, at(e, p.location), p.unverified || e.unverified));
+  }
   if (q.aspect === 'documents') return q.evaluations.map((e) => fact(`${e.name}的评估文件：《${e.source.document}》（${e.source.number}）`, null, false));
   if (q.aspect === 'structure') return q.evaluations.flatMap((e) => [leadFact(e), ...e.parts.map((p) => partFact(e, p)), ...(e.prerequisites.length > 0 ? [prerequisiteFact(e)] : [])]);
   // Comparing: each evaluation's frame, the parts whose rules differ (单校规则, 逐项 vs 综合差异系数), and who may apply.

@@ -44,6 +44,21 @@ describe('an evaluation as a whole, from the evaluations data', () => {
     expect(readOverviewQuestion('县里那份控辍保学通知的文号是多少', evaluations)).toBeNull();
   });
 
+  it('the article a part is in, for each part named; an article the data marks inferred stays marked', () => {
+    const facts = overviewFacts(readOverviewQuestion('优均办法里资源配置和教育质量分别是第几条', evaluations)!);
+    expect(facts.map((f) => f.text)).toEqual(['优质均衡 · 资源配置：规定在第六条', '优质均衡 · 教育质量：规定在第八条']);
+    expect(facts[0]!.source).toContain('教督〔2017〕6号');
+    const inferred = overviewFacts(readOverviewQuestion('政府保障程度规定在第几条', evaluations)!);
+    expect(inferred[0]!.text).toContain('第七条（推定）');
+    expect(inferred[0]!.unverified).toBe(true);
+    // No part named: not this question.
+    expect(readOverviewQuestion('优均办法第几条讲的是班额', evaluations)).toBeNull();
+    // 优均办法里… names the evaluation's own document, which the data restates: answered from the data.
+    const a = finish('优均办法里资源配置和教育质量分别是第几条');
+    expect(a.status).toBe('answered');
+    expect(a.facts!.map((f) => f.text)).toEqual(['优质均衡 · 资源配置：规定在第六条', '优质均衡 · 教育质量：规定在第八条']);
+  });
+
   it('基本均衡\'s four blocks, its 综合差异系数 limits from the checklist', () => {
     const lines = texts('基本均衡督导评估包括哪几块内容');
     expect(lines[0]).toContain('达到本省办学基本标准（门槛）、校际综合差异系数 8 项、县级人民政府推进工作 17 项、公众满意度');
@@ -84,6 +99,7 @@ describe('an evaluation as a whole, from the evaluations data', () => {
       compare: { words: ['区别'], reason: '测试' },
       prerequisites: { words: ['申报'], reason: '测试' },
       documents: { words: ['文号'], reason: '测试' },
+      articles: { words: ['第几条'], reason: '测试' },
     };
     expect(thrown(() => parseEvaluations(raw, 'evaluations.yaml', checklists))).toMatchObject({ userMessage: expect.stringContaining('youzhi-2017-county/nope 不在检查清单里') });
   });
