@@ -59,7 +59,11 @@ export class IndicatorAnswers {
     const aboutItsDocument = overview !== null && (overview.aspect === 'articles' || overview.aspect === 'documents');
     if (overview) return this.localOrElsewhere(plan, plan.repaired, aboutItsDocument) ? passage : this.fromOverview(plan, passage, overview);
     if (!q) return this.outsideTheData(plan, passage);
-    if (!q.asksStandard || q.local) return passage;
+    // 交流轮岗比例是多少 / 特教学校公用经费多少: an indicator that is itself a rate, asked for a bare figure,
+    // asks its standard. 操场建设投了多少钱 asks money of an area rate: not this.
+    const text = normalQuestion(plan.repaired, this.names);
+    const rateAsked = plan.asked.kind === 'figure' && this.names.asksOfRate.some((w) => text.includes(w)) && q.indicators.length > 0 && q.indicators.every((n) => /[/%]/u.test(n.indicator.unit));
+    if (!(q.asksStandard || rateAsked) || q.local) return passage;
     // A question about one county's or one document's own figures (拜城县的操场) is for the documents, not the national standard.
     // The segmenter tags some indicator names as places (音乐教室): those do not count.
     const nameLists = [...q.indicators.map((n) => n.names), ...q.vetoes.map((v) => v.names), ...q.parts.map((p) => p.names), ...q.requirements.map((r) => r.names)];
@@ -137,6 +141,9 @@ export class IndicatorAnswers {
   private missingInFacts(plan: QueryPlan, facts: readonly Fact[]): string | null {
     if (!facts.some((f) => statesMeasure(f.text, plan.asked.written))) return `按“${plan.asked.measure}”计的数`;
     if (!facts.some((f) => factStated(plan, f.text, this.lexicon))) return `写明${this.lexicon.askedFacts.get(plan.asked.kind!)?.label ?? '您问的内容'}`;
+    // 每学期得交流多少老师: the data's rule is per year. Only when a figure is asked (按什么标准拨 asks for the rule).
+    const unit = plan.asked.kind === null ? undefined : plan.asked.units.find((u) => !facts.some((f) => u.forms.some((form) => f.text.includes(form))));
+    if (unit) return `按“${unit.label}”计的数`;
     return null;
   }
 

@@ -166,7 +166,7 @@ describe('the facts from the checklist data', () => {
   });
 
   it('rejects names data that points at no numeric indicator, in Chinese', () => {
-    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试' }, local: { words: ['该县'], reason: '测试', documents: ['那个规划'], documentsReason: '测试' }, figures: [], units: [], stages: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, floor: { words: ['底线'], reason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [], requirements: [] };
+    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试', ofRate: ['多少'], ofRateReason: '测试' }, local: { words: ['该县'], reason: '测试', documents: ['那个规划'], documentsReason: '测试' }, figures: [], units: [], stages: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, floor: { words: ['底线'], reason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [], requirements: [] };
     expect(thrown(() => parseIndicatorNames(raw, 'names.yaml', checklists))).toMatchObject({ userMessage: expect.stringMatching(/youzhi-2017-resource\/nope 不是任何检查清单里的数值指标/u) });
   });
 });
@@ -280,6 +280,19 @@ describe('indicator answers in the chat', () => {
     const withCounty = finish('每间网络多媒体教室配几台电脑有规定没', county);
     expect(withCounty.status).toBe('partial');
     expect(withCounty.quotes).toEqual(county.quotes);
+  });
+
+  it('a bare 多少 of an indicator that is itself a rate asks its standard; 几个学校 does not ask a number', () => {
+    const swap = finish('交流轮岗比例是多少');
+    expect(swap.status).toBe('answered');
+    expect(swap.facts![0]!.text).toContain('10 %');
+    expect(finish('特教学校公用经费多少').status).toBe('answered');
+    // The passage answer (here: none) stands: the question asks how schools share teachers.
+    expect(finish('英语音乐美术老师不够，几个学校咋共用？')).toBe(noAnswer);
+    // Asked per semester, while the data's rule is per year: partial, the rule shown.
+    const perTerm = finish('交流轮岗是按学期算比例吗，每学期得交流多少老师');
+    expect(perTerm.status).toBe('partial');
+    expect(perTerm.facts![0]!.text).toContain('没有按“每学期”计的数');
   });
 
   it('an item whose own name is about another stage (全县初中三年巩固率, asked for 小学) is partial, not that stage\'s standard', () => {
