@@ -133,7 +133,9 @@ export class IndicatorAnswers {
   }
 
   private fromOverview(plan: QueryPlan, passage: Answer, q: OverviewQuestion): Answer {
-    const kept = passage.status === 'answered' ? { quotes: passage.quotes, citations: passage.citations } : { quotes: [], citations: [] };
+    // Where a part is, or which document: the passages found say what the parts hold, which was not asked.
+    const bare = q.aspect === 'articles' || q.aspect === 'documents';
+    const kept = passage.status === 'answered' && !bare ? { quotes: passage.quotes, citations: passage.citations } : { quotes: [], citations: [] };
     return { question: plan.question, status: 'answered', ...kept, reason: { code: 'answered' }, suggestions: [], facts: overviewFacts(q) };
   }
 

@@ -57,6 +57,9 @@ describe('an evaluation as a whole, from the evaluations data', () => {
     const a = finish('优均办法里资源配置和教育质量分别是第几条');
     expect(a.status).toBe('answered');
     expect(a.facts!.map((f) => f.text)).toEqual(['优质均衡 · 资源配置：规定在第六条', '优质均衡 · 教育质量：规定在第八条']);
+    // What the parts hold was not asked: a passage found about their content is not shown beside.
+    const content: Answer = { ...noAnswer, status: 'answered', reason: { code: 'answered' }, quotes: [{ text: '学校规模上，九年一贯制学校只计义务教育阶段学生。', citation: 0 }], citations: [{ passageId: 1, source: '整理稿.md', title: '整理稿', sectionPath: [], page: null, pageEnd: null, text: '学校规模上，九年一贯制学校只计义务教育阶段学生。', kind: 'restatement' }] };
+    expect(finish('优均办法里资源配置和教育质量分别是第几条', content).quotes).toEqual([]);
   });
 
   it('基本均衡\'s four blocks, its 综合差异系数 limits from the checklist', () => {
