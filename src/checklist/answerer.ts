@@ -134,7 +134,8 @@ export class IndicatorAnswers {
 
   private fromOverview(plan: QueryPlan, passage: Answer, q: OverviewQuestion): Answer {
     // Where a part is, or which document: the passages found say what the parts hold, which was not asked.
-    const bare = q.aspect === 'articles' || q.aspect === 'documents';
+    // A comparison is long already on a phone; the passage found restates one of its facts.
+    const bare = q.aspect === 'articles' || q.aspect === 'documents' || q.aspect === 'compare';
     const kept = passage.status === 'answered' && !bare ? { quotes: passage.quotes, citations: passage.citations } : { quotes: [], citations: [] };
     return { question: plan.question, status: 'answered', ...kept, reason: { code: 'answered' }, suggestions: [], facts: overviewFacts(q) };
   }

@@ -75,6 +75,9 @@ describe('an evaluation as a whole, from the evaluations data', () => {
     expect(all).toContain('综合差异系数');
     expect(all).toContain('逐项');
     expect(all).toContain('申报优质均衡须同时具备：通过基本均衡认定满3年');
+    // On a phone the comparison is long already: a passage restating one of its facts is not added.
+    const found: Answer = { ...noAnswer, status: 'answered', reason: { code: 'answered' }, quotes: [{ text: '申请优质均衡须通过基本均衡认定满3年。', citation: 0 }], citations: [{ passageId: 1, source: '整理稿.md', title: '整理稿', sectionPath: [], page: null, pageEnd: null, text: '申请优质均衡须通过基本均衡认定满3年。', kind: 'restatement' }] };
+    expect(finish('基均和优均到底有啥不一样', found)).toMatchObject({ status: 'answered', quotes: [] });
   });
 
   it('申报条件 from the checklist\'s own items', () => {
