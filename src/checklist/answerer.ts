@@ -52,7 +52,8 @@ export class IndicatorAnswers {
     if (follow) return this.fromData(plan, { ...passage, status: 'not_found', quotes: [], citations: [] }, follow);
     const q = readIndicatorQuestion(plan.repaired, this.names);
     // 优均由哪几部分构成 / 基均和优均有啥不一样: the evaluation as a whole, unless the question is about one indicator, part or veto.
-    const read = this.evaluations ? readOverviewQuestion(normalQuestion(plan.repaired, this.names), this.evaluations) : null;
+    const text = normalQuestion(plan.repaired, this.names);
+    const read = this.evaluations ? readOverviewQuestion(text, this.evaluations) : null;
     // 资源配置和教育质量分别是第几条 names parts, but asks where they are, not what they hold.
     const overview = read && (read.aspect === 'articles' || !q || (q.indicators.length === 0 && q.parts.length === 0 && q.vetoes.length === 0 && q.requirements.length === 0)) ? read : null;
     // 优均办法里…第几条 names the evaluation's own document: that is no other document.
@@ -61,7 +62,6 @@ export class IndicatorAnswers {
     if (!q) return this.outsideTheData(plan, passage);
     // 交流轮岗比例是多少 / 特教学校公用经费多少: an indicator that is itself a rate, asked for a bare figure,
     // asks its standard. 操场建设投了多少钱 asks money of an area rate: not this.
-    const text = normalQuestion(plan.repaired, this.names);
     const rateAsked = plan.asked.kind === 'figure' && this.names.asksOfRate.some((w) => text.includes(w)) && q.indicators.length > 0 && q.indicators.every((n) => /[/%]/u.test(n.indicator.unit));
     if (!(q.asksStandard || rateAsked) || q.local) return passage;
     // A question about one county's or one document's own figures (拜城县的操场) is for the documents, not the national standard.
@@ -106,7 +106,7 @@ export class IndicatorAnswers {
     if (!head) return true;
     // 编织 typed for 编制 is a dictionary word the typo repair leaves alone; the quote's 编制 still names it.
     const names = (text: string) => conceptIn(text, head) || soundsIn(text, head.forms[0]!);
-    const states = (text: string) => statesMeasure(text, plan.asked.written) && factStated(plan, text, this.lexicon);
+    const states = (text: string) => this.statesAsked(plan, text);
     // Only the restatement's own quotes: a county document quoted beside it speaks in its own words.
     return passage.quotes.some((q) => {
       if (passage.citations[q.citation]?.kind !== 'restatement') return false;
@@ -138,6 +138,16 @@ export class IndicatorAnswers {
     const bare = q.aspect === 'articles' || q.aspect === 'documents' || q.aspect === 'compare';
     const kept = passage.status === 'answered' && !bare ? { quotes: passage.quotes, citations: passage.citations } : { quotes: [], citations: [] };
     return { question: plan.question, status: 'answered', ...kept, reason: { code: 'answered' }, suggestions: [], facts: overviewFacts(q) };
+  }
+
+  /** The text states a figure in the measure and of the kind asked (3台 for 几台, 90平方米 for 多大). */
+  private statesAsked(plan: QueryPlan, text: string): boolean {
+    return statesMeasure(text, plan.asked.written) && factStated(plan, text, this.lexicon);
+  }
+
+  /** Partial: the data speaks of the topic, but not of what was asked; the passage found is kept. */
+  private missingStandard(plan: QueryPlan, passage: Answer, kept: Pick<Answer, 'quotes' | 'citations'>, facts: Fact[]): Answer {
+    return { question: plan.question, status: 'partial', ...kept, reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, suggestions: passage.suggestions, facts };
   }
 
   /** What the question asks for that no fact states (按“台”计的数, 面积或规模), or null. */
@@ -178,7 +188,7 @@ export class IndicatorAnswers {
     }
     // 优均的生均图书册数: the item belongs to the other evaluation only; its standard there is not this one's.
     if (q.indicators.length === 0 && q.elsewhere.length > 0 && q.asksValue && q.parts.length === 0 && q.vetoes.length === 0 && q.requirements.length === 0 && !q.balanceAsked) {
-      return { question: plan.question, status: 'partial', ...kept, reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, suggestions: passage.suggestions, facts: elsewhereFacts(this.checklists, q) };
+      return this.missingStandard(plan, passage, kept, elsewhereFacts(this.checklists, q));
     }
     const summaries = this.evaluations ? q.parts.flatMap((p) => partSummaryFacts(this.evaluations!, p.title)) : [];
     const facts = [...summaries, ...indicatorFacts(this.checklists, q)];
@@ -187,24 +197,23 @@ export class IndicatorAnswers {
     const offStage = this.offStage(q);
     if (offStage) {
       const fact = { text: offStage, source: null, unverified: false, noStandard: true };
-      return { question: plan.question, status: 'partial', ...kept, reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, suggestions: passage.suggestions, facts: [fact, ...facts] };
+      return this.missingStandard(plan, passage, kept, [fact, ...facts]);
     }
     // Only "there is no national value for this" to say: the data speaks of the topic but does not state what was asked.
     if (facts.every((f) => f.noStandard)) {
       // The documents may still answer (生均几本书 in a worked example): their answer comes first.
       if (passage.status === 'answered') return passage;
-      return { question: plan.question, status: 'partial', ...kept, reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, suggestions: passage.suggestions, facts };
+      return this.missingStandard(plan, passage, kept, facts);
     }
     // 每间多媒体教室配几台电脑: the item is counted in 间 per 100 students, not in the 台 asked;
     // 每间多大: a count of rooms is no area. The asker's own figures are computed in their measure.
     const missing = q.figures.length === 0 ? this.missingInFacts(plan, facts) : null;
     if (missing) {
-      const states = (text: string) => statesMeasure(text, plan.asked.written) && factStated(plan, text, this.lexicon);
       // The restatement may state it in the standards' words; a county's own figure (配备电脑3808台) is no rule.
-      const restated = passage.quotes.some((quote) => passage.citations[quote.citation]?.kind === 'restatement' && states(quote.text));
+      const restated = passage.quotes.some((quote) => passage.citations[quote.citation]?.kind === 'restatement' && this.statesAsked(plan, quote.text));
       if (passage.status === 'answered' && restated) return passage;
       const fact = { text: `检查清单里的国家要求没有${missing}；下面是清单里相近的规定，不是您问的数`, source: null, unverified: false, noStandard: true };
-      return { question: plan.question, status: 'partial', ...kept, reason: { code: 'fact_missing', asked: { kind: 'standard', label: '' } }, suggestions: passage.suggestions, facts: [fact, ...facts] };
+      return this.missingStandard(plan, passage, kept, [fact, ...facts]);
     }
     return { question: plan.question, status: 'answered', ...kept, reason: { code: 'answered' }, suggestions: [], facts, topic: topicOf(q) };
   }
