@@ -3,6 +3,7 @@ import { startTelegram } from '../telegram/start.js';
 import { configSecrets, loadConfig } from '../config.js';
 import { EmbeddingServiceError, IngestBusyError, JunhengError } from '../errors.js';
 import { runIngestIsolated } from '../ingest/isolated.js';
+import type { IngestSummary } from '../ingest/pipeline.js';
 import { scanCorpus } from '../ingest/scan.js';
 import { configuredEmbedder, currentIndexSearchable, embedderOfCurrentIndex } from '../index/embedderChoice.js';
 import { EMBEDDER_CHANGED, staleReason } from '../index/freshness.js';
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
 
   // With the embeddings service down nothing can be re-indexed: the current index answers.
   const reason = serviceDown ? null : staleReason(config.indexDir, dirs, embedder);
+  // The re-index this start began; the bot tells its admins how it ended, the terminal prints it.
+  let startIngest: Promise<IngestSummary | undefined> | undefined;
   if (reason) {
     if (scanCorpus(dirs).length === 0) {
       process.stdout.write(`语料文件夹 ${config.corpusDir} 里还没有文件。请放入 PDF、DOCX、TXT 或 Markdown 文件后再运行 npm start。\n`);
@@ -43,10 +46,11 @@ async function main(): Promise<void> {
     if (reason === EMBEDDER_CHANGED && currentIndexSearchable(config.indexDir, embedder)) {
       // Re-embedding a whole corpus with a neural model takes a while: the old generation answers meanwhile.
       process.stdout.write(`${reason}，正在后台用新的向量模型重建索引，建好之前先用原来的索引回答。\n\n`);
-      void catchUpLater(config, embedder, log);
+      startIngest = catchUpLater(config, embedder, log);
     } else {
       process.stdout.write(`${reason}，正在建立索引……\n`);
-      if ((await bringUpToDate(config, embedder, log)) === 'later') void catchUpLater(config, embedder, log);
+      const done = await bringUpToDate(config, embedder, log);
+      startIngest = done === 'later' ? catchUpLater(config, embedder, log) : Promise.resolve(done);
     }
   }
   // The index answers from the shared version the folder now holds: the follower need not re-index it again.
@@ -55,7 +59,10 @@ async function main(): Promise<void> {
   // Whoever started the program reads this first; the recovery itself is logged at warn.
   if (app.stateNotice) process.stdout.write(`${stateNoticeText(app.stateNotice)}\n\n`);
   if (config.telegram.token) {
-    const bot = await startTelegram(config, app, embedder, log, { say: (text) => process.stdout.write(`${text}\n`) });
+    const bot = await startTelegram(config, app, embedder, log, {
+      say: (text) => process.stdout.write(`${text}\n`),
+      ...(startIngest ? { startIngest } : {}),
+    });
     process.stdout.write('Telegram 机器人已启动（按 Ctrl+C 停止）。\n');
     const stop = async () => {
       await bot.stop();
@@ -66,6 +73,7 @@ async function main(): Promise<void> {
     process.once('SIGTERM', () => void stop());
     return;
   }
+  startIngest?.catch((e: unknown) => log.error({ err: e }, 'background re-index at start failed'));
   try {
     await runTerminalChat(app.engine, process.stdin, process.stdout, config.reportDir, (e) => log.error({ err: e }, 'message failed'));
   } finally {
@@ -124,17 +132,17 @@ const idle = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
  * terminal): with an index to answer from, the start goes on and catches up
  * later; without one it waits for the other to finish.
  */
-async function bringUpToDate(config: Config, embedder: IdentifiedEmbeddings, log: Logger): Promise<'done' | 'later'> {
+async function bringUpToDate(config: Config, embedder: IdentifiedEmbeddings, log: Logger): Promise<IngestSummary | undefined | 'later'> {
   for (let told = false; ; await sleep(BUSY_POLL_MS)) {
     try {
       const summary = await ingestWithProgress({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }, log);
       process.stdout.write(`${summaryText(summary)}\n\n`);
-      return 'done';
+      return summary;
     } catch (e) {
       if (e instanceof EmbeddingServiceError && currentGeneration(config.indexDir) !== null) {
         log.warn({ err: e }, 're-index at start failed: embeddings service');
         process.stdout.write(`${e.userMessage}\n\n`);
-        return 'done';
+        return undefined;
       }
       if (!(e instanceof IngestBusyError)) throw e;
       if (currentGeneration(config.indexDir) !== null) {
@@ -147,24 +155,26 @@ async function bringUpToDate(config: Config, embedder: IdentifiedEmbeddings, log
   }
 }
 
-/** Re-indexes in the background once the other ingest has let go, while the bot answers from the current index. */
-async function catchUpLater(config: Config, embedder: IdentifiedEmbeddings, log: Logger): Promise<void> {
+/**
+ * Re-indexes in the background once the other ingest has let go, while the bot answers from the
+ * current index. Resolves with the summary, or undefined when the other ingest left nothing to do;
+ * a failure rejects (the bot tells its admins, the terminal logs it).
+ */
+async function catchUpLater(config: Config, embedder: IdentifiedEmbeddings, log: Logger): Promise<IngestSummary | undefined> {
   for (;;) {
     await idle(BUSY_POLL_MS);
-    if (staleReason(config.indexDir, [config.corpusDir], embedder) === null) return;
+    if (staleReason(config.indexDir, [config.corpusDir], embedder) === null) return undefined;
     try {
       const summary = await runIngestIsolated({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes });
       log.info({ summary }, 'caught up with the corpus after another ingest finished');
-      return;
+      return summary;
     } catch (e) {
       if (e instanceof IngestBusyError) continue;
       if (e instanceof EmbeddingServiceError) {
         log.warn({ err: e }, 'background re-index at start failed: embeddings service');
         process.stdout.write(`\n${e.userMessage}\n`);
-        return;
       }
-      log.error({ err: e }, 'background re-index at start failed');
-      return;
+      throw e;
     }
   }
 }

@@ -65,6 +65,8 @@ export interface BotOptions {
   corpusDir: string;
   /** Re-indexes the corpus (callers serialise runs); resolves with the summary. */
   reindex: () => Promise<IngestSummary>;
+  /** A re-index already under way (the start's catch-up): the first upload's re-index waits for it. */
+  reindexFirst?: Promise<unknown>;
   /** Durable record of updates until handled; without it a crash may lose updates in flight. */
   ledger?: UpdateLedger;
   /** Several instances on one database: an admin upload is also stored there, and the other instances follow it. */
@@ -86,12 +88,19 @@ export interface JunhengBot {
   replayUnfinished(): Promise<number>;
   /** Queues a background re-index after the ones under way (the shared corpus changed); resolves with its summary. */
   enqueueReindex(): Promise<IngestSummary>;
+  /** Tells a chat how a re-index ended: its summary, or why it failed (undefined: nothing was needed). */
+  reportReindex(chatId: number, reindex: Promise<IngestSummary | undefined>): void;
 }
 
 /** Runs re-indexes one after another: an upload during a run is indexed by the next. */
 class ReindexQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-  constructor(private readonly run: () => Promise<IngestSummary>) {}
+  private tail: Promise<unknown>;
+  constructor(
+    private readonly run: () => Promise<IngestSummary>,
+    first: Promise<unknown> = Promise.resolve(),
+  ) {
+    this.tail = first.catch(() => undefined);
+  }
   enqueue(): Promise<IngestSummary> {
     const next = this.tail.then(() => this.run());
     this.tail = next.catch(() => undefined);
@@ -107,7 +116,7 @@ class ReindexQueue {
 export function createBot(o: BotOptions): JunhengBot {
   const bot = new Bot(o.token, { client: { apiRoot: o.apiRoot } });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowHttpErrors: false }));
-  const reindexQueue = new ReindexQueue(o.reindex);
+  const reindexQueue = new ReindexQueue(o.reindex, o.reindexFirst);
   const floodGate = new FloodGate(FLOOD_LIMIT, FLOOD_WINDOW_MS);
   const turns = new WeakMap<Context, Turn>();
 
@@ -254,15 +263,21 @@ export function createBot(o: BotOptions): JunhengBot {
     });
     if (saved.identical) return;
     // Not awaited: questions keep being answered from the current index meanwhile.
-    reindexQueue.enqueue().then(
-      (summary) => bot.api.sendMessage(chatId, summaryText(summary)),
-      (e: unknown) => {
-        o.log.error({ err: e }, 'background re-index failed');
-        const msg = e instanceof JunhengError ? e.userMessage : '内部错误';
-        return bot.api.sendMessage(chatId, TEXT.reindexFailed(msg));
-      },
-    ).catch((e: unknown) => o.log.error({ err: e }, 'could not report the re-index result'));
+    reportReindex(chatId, reindexQueue.enqueue());
   });
+
+  function reportReindex(chatId: number, reindex: Promise<IngestSummary | undefined>): void {
+    reindex
+      .then(
+        (summary) => (summary ? bot.api.sendMessage(chatId, summaryText(summary)) : undefined),
+        (e: unknown) => {
+          o.log.error({ err: e }, 'background re-index failed');
+          const msg = e instanceof JunhengError ? e.userMessage : '内部错误';
+          return bot.api.sendMessage(chatId, TEXT.reindexFailed(msg));
+        },
+      )
+      .catch((e: unknown) => o.log.error({ err: e }, 'could not report the re-index result'));
+  }
 
   /** Publishes an upload; a failure (logged) is what the admin is told, the local copy stays. */
   const share = async (shared: SharedCorpus, savedName: string, bytes: Buffer, userId: number): Promise<string | undefined> => {
@@ -320,5 +335,5 @@ export function createBot(o: BotOptions): JunhengBot {
     return replayed;
   };
 
-  return { bot, replayUnfinished, enqueueReindex: () => reindexQueue.enqueue() };
+  return { bot, replayUnfinished, enqueueReindex: () => reindexQueue.enqueue(), reportReindex };
 }

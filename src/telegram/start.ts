@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { IdentifiedEmbeddings } from '../index/embedder.js';
 import { runIngestIsolated } from '../ingest/isolated.js';
+import type { IngestSummary } from '../ingest/pipeline.js';
 import type { Logger } from '../logger.js';
 import { stateNoticeText } from '../state/db.js';
 import { CorpusFollower, publishUpload } from '../state/pg/corpus.js';
@@ -33,6 +34,11 @@ export interface StartOptions {
   say?: (text: string) => void;
   /** Stops the connection attempts at start-up. */
   signal?: AbortSignal;
+  /**
+   * The re-index this start began (finished, or catching up in the background): uploads queue
+   * behind it, and the admins hear how it ended, as after an upload.
+   */
+  startIngest?: Promise<IngestSummary | undefined>;
 }
 
 /**
@@ -76,7 +82,7 @@ export async function startTelegram(
   const t = config.telegram;
   if (!t.token) throw new Error('startTelegram needs TELEGRAM_BOT_TOKEN');
   const pool = app.state.pool;
-  const { bot, replayUnfinished, enqueueReindex } = createBot({
+  const { bot, replayUnfinished, enqueueReindex, reportReindex } = createBot({
     token: t.token,
     apiRoot: t.apiRoot,
     engine: app.engine,
@@ -85,6 +91,7 @@ export async function startTelegram(
     allowedIds: t.allowedIds,
     corpusDir: config.corpusDir,
     ledger: app.ledger,
+    ...(options.startIngest ? { reindexFirst: options.startIngest } : {}),
     reindex: () => runIngestIsolated({ dirs: [config.corpusDir], indexDir: config.indexDir, embedder, maxFileBytes: config.maxFileBytes }),
     ...(pool ? { sharedCorpus: { publish: (name: string, bytes: Buffer, uploadedBy: string) => publishUpload(pool, { name, bytes, uploadedBy }) } } : {}),
   });
@@ -103,6 +110,8 @@ export async function startTelegram(
     const text = stateNoticeText(app.stateNotice);
     for (const id of t.adminIds) await bot.api.sendMessage(id, text).catch((e: unknown) => log.warn({ err: e, admin: id }, 'could not tell an admin'));
   }
+  // An upload before a crash was promised a notice when its index is built: this start built it.
+  if (options.startIngest) for (const id of t.adminIds) reportReindex(id, options.startIngest);
 
   // Started last, once the transport runs: a start that fails above leaves no listening connection behind.
   const following = async (stopTransport: () => Promise<void>): Promise<RunningBot> => {

@@ -135,9 +135,12 @@ describe('kill -9 of the bot, then a restart', () => {
     expect(savedRuns(s.env.STATE_DB, [user])[0]!.answers).toEqual(expected(0));
     // The last figure was sent after the restart: its replies end with the report.
     await s.server.waitForMessages(user.id, (ms) => ms.some((m) => m.text.includes('【自查报告】')), 30_000);
+    // The admin was told "完成后会通知您": the restart keeps that promise, and only then is the upload searchable.
+    const told = await s.server.waitForMessages(admin.id, (ms) => ms.some((m) => m.text.startsWith('索引完成')), 120_000);
+    expect(told.find((m) => m.text.startsWith('索引完成'))!.text).toMatch(/新收录 [1-9]\d* 个文件/);
     const n = s.server.messagesTo(user.id).length;
     s.server.sendText(user, '青禾县课后服务每天结束时间不早于几点？');
     const [answer] = (await s.server.waitForMessages(user.id, (ms) => ms.length > n, 30_000)).slice(n);
     expect(answer!.text).toContain('17:30');
-  });
+  }, 240_000);
 });
