@@ -201,6 +201,16 @@ describe('repairTypos', () => {
     expect(repair('学校有多少个班').repairs).toEqual([]);
   });
 
+  it('does not repair a span that cuts through a document word of the question (按学期算 is not 按学/计算)', () => {
+    const docs = (words: string[]) => Vocabulary.build(words.map((word) => ({ word, df: 10 })), TYPO);
+    const none = (s: string) => (['学期', '计算', '留守儿童', '上学'].includes(s) ? 10 : 0);
+    // 期 also reads ji: 期算 sounds like 计算, and the unigram model alone would take 按学/计算.
+    expect(repairTypos('交流是按学期算比例吗', docs(['计算']), none).text).toBe('交流是按学计算比例吗');
+    expect(repairTypos('交流是按学期算比例吗', docs(['计算', '学期']), none).repairs).toEqual([]);
+    // A general word cut through (对流 in 对流守儿童) is no such word of the documents: the typo is repaired.
+    expect(repairTypos('县里对流守儿童有啥措施', docs(['留守儿童']), none).text).toBe('县里对留守儿童有啥措施');
+  });
+
   it('requires the candidate to occur in enough passages', () => {
     const few = Vocabulary.build(entries, { ...TYPO, minCandidateDf: 100 });
     expect(repairTypos('学效的食堂', few, substringDf).repairs).toEqual([]);
