@@ -12,7 +12,7 @@ import { soundsIn } from '../answer/typo.js';
 import { normalizeForSearch } from '../index/segment.js';
 import type { Answer, Answerer, Fact, Topic } from '../answer/types.js';
 import { overviewFacts, partSummaryFacts, readOverviewQuestion, type Evaluations, type OverviewQuestion } from './evaluations.js';
-import { elsewhereFacts, indicatorFacts } from './explain.js';
+import { elsewhereFacts, indicatorFacts, vetoUnread } from './explain.js';
 import type { IndicatorNames } from './indicatorNames.js';
 import { evaluationAsked, followUpQuestion, isLocalQuestion, normalQuestion, readIndicatorQuestion, topicOf, type IndicatorQuestion } from './question.js';
 import type { Checklist } from './types.js';
@@ -174,6 +174,22 @@ export class IndicatorAnswers {
     return `${items}说的是${[...new Set(q.indicators.flatMap((n) => stagesIn(n.indicator.name).map((s) => s.names[0]!)))].join('、')}；检查清单里没有${asked}的这一项`;
   }
 
+  /**
+   * When the question names people (校长) and every indicator matched is, by its own name, about
+   * other people only (教师交流轮岗比例): what to say, else null. 骨干教师 is 教师: names match by inclusion.
+   */
+  private offGroup(plan: QueryPlan, q: IndicatorQuestion): string | null {
+    if (q.indicators.length === 0) return null;
+    const groupsIn = (text: string) => this.names.groups.filter((g) => g.names.some((w) => text.includes(w)));
+    const asked = groupsIn(normalQuestion(plan.repaired, this.names));
+    if (asked.length === 0) return null;
+    const own = q.indicators.map((n) => groupsIn(n.indicator.name));
+    if (!own.every((gs) => gs.length > 0 && !gs.some((g) => asked.includes(g)))) return null;
+    const items = [...new Set(q.indicators.map((n) => `「${n.indicator.name}」`))].join('、');
+    const about = [...new Set(own.flat().map((g) => g.names[0]!))].join('、');
+    return `${items}说的是${about}；检查清单里没有${asked.map((g) => g.names[0]!).join('、')}的这一项`;
+  }
+
   private fromData(plan: QueryPlan, passage: Answer, q: IndicatorQuestion): Answer {
     const kept = passage.status === 'answered' ? { quotes: passage.quotes, citations: passage.citations } : { quotes: [], citations: [] };
     if (q.uncovered) {
@@ -194,11 +210,14 @@ export class IndicatorAnswers {
     const facts = [...summaries, ...indicatorFacts(this.checklists, q)];
     if (facts.length === 0) return passage;
     // 小学六年巩固率: the only item is 全县初中三年巩固率, whose own name says it is about another stage.
-    const offStage = this.offStage(q);
-    if (offStage) {
-      const fact = { text: offStage, source: null, unverified: false, noStandard: true };
+    // 校长每年交流多少比例: the only item is 教师交流轮岗比例, about other people.
+    const off = this.offStage(q) ?? this.offGroup(plan, q);
+    if (off) {
+      const fact = { text: off, source: null, unverified: false, noStandard: true };
       return this.missingStandard(plan, passage, kept, [fact, ...facts]);
     }
+    // 出了安全事故是不是一票否决: the checklist lists it, but the source was not read to say so.
+    if (vetoUnread(q) && q.indicators.length === 0 && q.parts.length === 0 && q.requirements.length === 0) return this.missingStandard(plan, passage, kept, facts);
     // Only "there is no national value for this" to say: the data speaks of the topic but does not state what was asked.
     if (facts.every((f) => f.noStandard)) {
       // The documents may still answer (生均几本书 in a worked example): their answer comes first.

@@ -11,7 +11,7 @@ import type { NamedIndicator } from './indicatorNames.js';
 import type { Figure, IndicatorQuestion } from './question.js';
 import { citeRule } from './report.js';
 import { applyBalanceRule, compare, cvFromMoments, indicatorValue, judge, weightedStats } from './rules.js';
-import { STAGE_NAMES, type Checklist, type Comparator, type NumericIndicator, type SourceRef, type Stage } from './types.js';
+import { STAGE_NAMES, type Checklist, type Comparator, type Indicator, type NumericIndicator, type SourceRef, type Stage } from './types.js';
 
 const COMPARATOR_WORDS: Record<Comparator, string> = { '>=': '不少于', '<=': '不超过', '>': '高于', '<': '低于' };
 const fmt = (n: number) => formatValue(n);
@@ -317,10 +317,25 @@ function partFacts(q: IndicatorQuestion): Fact[] {
 function vetoFacts(checklists: readonly Checklist[], q: IndicatorQuestion): Fact[] {
   if (q.vetoes.length === 0) return [];
   const all = checklists.flatMap((c) => c.indicators.filter((i) => i.veto));
-  const named = q.vetoes.filter((v) => v.indicator.kind === 'boolean').map((v) => `「${v.indicator.name}」`);
-  const lead = named.length > 0 ? `${named.join('、')}是一票否决项：做不到的话，全县不能通过优质均衡认定。` : '一票否决：下列任何一项做不到，全县不能通过优质均衡认定。';
+  const named = q.vetoes.filter((v) => v.indicator.kind === 'boolean');
+  const names = named.map((v) => `「${v.indicator.name}」`).join('、');
+  // Whether the source itself lists it could not be read: the checklist's listing is no answer to 是不是一票否决.
+  const lead = named.length === 0
+    ? '一票否决：下列任何一项做不到，全县不能通过优质均衡认定。'
+    : vetoUnread(q)
+      ? `检查清单把${names}列为一票否决项，但办法原文是否这样规定没有读到（未经核实，请以原文为准）。`
+      : `${names}是一票否决项：做不到的话，全县不能通过优质均衡认定。`;
   const first = q.vetoes[0]!.indicator;
-  return [fact(`${lead}须做到的各项：${all.map((i) => `${i.name}${i.unverified ? '（未核实）' : ''}`).join('；')}`, first.source, q.vetoes.some((v) => v.indicator.unverified))];
+  const item = (i: Indicator) => `${i.name}${i.veto === 'unverified' ? '（是否属于一票否决未核实）' : i.unverified ? '（未核实）' : ''}`;
+  // 设重点班是不是一票否决 is answered by that item's own standing, not by 社会认可度's unverified 85 % beside it.
+  const unverified = (named.length > 0 ? named : q.vetoes).some((v) => v.indicator.unverified);
+  return [fact(`${lead}须做到的各项：${all.map(item).join('；')}`, named[0]?.indicator.source ?? first.source, unverified)];
+}
+
+/** Every 一票否决 item the question names is one whose veto the source was not read to confirm. */
+export function vetoUnread(q: IndicatorQuestion): boolean {
+  const named = q.vetoes.filter((v) => v.indicator.kind === 'boolean');
+  return named.length > 0 && named.every((v) => v.indicator.veto === 'unverified');
 }
 
 /** 优均的生均图书册数: the evaluation named has no such item; what the other one says of it. */
@@ -341,7 +356,7 @@ function requirementFacts(q: IndicatorQuestion): Fact[] {
     if (seen.has(ind.id)) return [];
     seen.add(ind.id);
     const evaluation = checklist.name.split(' · ')[0]!;
-    const veto = ind.veto ? '；这是一票否决项，做不到全县不能通过认定' : '';
+    const veto = ind.veto === 'unverified' ? '；清单按一票否决项列出，但原文是否这样规定未经核实' : ind.veto ? '；这是一票否决项，做不到全县不能通过认定' : '';
     return [fact(`${evaluation}的要求：${ind.name}${veto}（自查时核对：${ind.question}）`, ind.source, ind.unverified)];
   });
 }

@@ -27,6 +27,7 @@ const NamesFileSchema = z.strictObject({
   requirements: z.array(z.strictObject({ refs: z.array(z.string().regex(/^[\w-]+\/[\w-]+$/u)).min(1), names: words, reason })),
   units: z.array(z.strictObject({ unit: z.string().min(1), factor: z.number().positive().optional(), words, reason })),
   stages: z.array(z.strictObject({ stage: z.enum(['primary', 'junior']), names: words, reason })),
+  groups: z.array(z.strictObject({ group: z.string().min(1), names: words, reason })),
   uncovered: z.strictObject({ names: words, standardWords: words, reason }),
   balance: z.strictObject({ names: words, reason, meanWords: words, sdWords: words, momentsReason: reason }),
   difference: z.strictObject({ words, reason }),
@@ -70,6 +71,8 @@ export interface IndicatorNames {
   /** The asker's unit words, longest first, with the checklist unit and factor they stand for (66万 → 660000 元). */
   units: readonly { word: string; unit: string; factor: number }[];
   stages: readonly { stage: Stage; names: readonly string[] }[];
+  /** The people an indicator's own name is about (教师, 校长 …), by the words naming them. */
+  groups: readonly { group: string; names: readonly string[] }[];
   uncovered: readonly string[];
   /** Words that make a question naming an uncovered stage ask for its standard. */
   uncoveredStandard: readonly string[];
@@ -143,6 +146,7 @@ export function parseIndicatorNames(raw: unknown, file: string, checklists: read
     ),
     units: data.units.flatMap((u) => u.words.map((word) => ({ word, unit: u.unit, factor: u.factor ?? 1 }))).sort((a, b) => b.word.length - a.word.length),
     stages: data.stages.map(({ stage, names }) => ({ stage, names })),
+    groups: data.groups.map(({ group, names }) => ({ group, names })),
     uncovered: data.uncovered.names,
     uncoveredStandard: data.uncovered.standardWords,
     balance: data.balance.names,

@@ -43,7 +43,7 @@ const indicatorBase = {
   source: SourceRefSchema,
   unverified: z.boolean(),
   note: text.optional(),
-  veto: z.boolean().optional(),
+  veto: z.union([z.boolean(), z.literal('unverified')]).optional(),
 };
 
 export const NumericIndicatorSchema = z.strictObject({

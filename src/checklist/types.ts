@@ -49,8 +49,11 @@ interface IndicatorBase {
   unverified: boolean;
   /** Why it is unverified, or how local practice reads it. */
   note?: string;
-  /** A 一票否决 item: failing it fails the county whatever else is met (the tour lists these). */
-  veto?: boolean;
+  /**
+   * A 一票否决 item: failing it fails the county whatever else is met (the tour lists these).
+   * 'unverified': the checklist lists it as one, but the reference could not read that the source does.
+   */
+  veto?: boolean | 'unverified';
 }
 
 export interface NumericIndicator extends IndicatorBase {

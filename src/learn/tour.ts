@@ -79,7 +79,7 @@ function countyItems(ctx: TourContext, pick: (i: Indicator) => boolean, heading:
 
 /** The 一票否决 items, as the county checklist marks them: the one list step 6 and the checklist share. */
 export function vetoItems(checklists: readonly Checklist[]): Indicator[] {
-  return checklists.find((c) => c.id === COUNTY)?.indicators.filter((i) => i.veto === true) ?? [];
+  return checklists.find((c) => c.id === COUNTY)?.indicators.filter((i) => Boolean(i.veto)) ?? [];
 }
 
 const cmp = (c: string) => (c === '>=' ? '≥' : c === '<=' ? '≤' : c);
@@ -263,7 +263,7 @@ export const TOUR: readonly TourStep[] = [
     id: 'veto',
     title: '一票否决',
     topic: '一票否决',
-    page: (ctx) => page([quote(ctx, '（三）一票否决情形', 1), ...countyItems(ctx, (i) => i.veto === true, '自查清单里的一票否决项：', false)]),
+    page: (ctx) => page([quote(ctx, '（三）一票否决情形', 1), ...countyItems(ctx, (i) => Boolean(i.veto), '自查清单里的一票否决项：', false)]),
     example: (ctx) => {
       const item = vetoItems(ctx.checklists).find((i) => i.kind === 'boolean' && !i.unverified);
       if (!item) return page(['（自查清单没有加载。）']);

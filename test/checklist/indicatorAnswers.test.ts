@@ -166,7 +166,7 @@ describe('the facts from the checklist data', () => {
   });
 
   it('rejects names data that points at no numeric indicator, in Chinese', () => {
-    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试', ofRate: ['多少'], ofRateReason: '测试' }, local: { words: ['该县'], reason: '测试', documents: ['那个规划'], documentsReason: '测试' }, figures: [], units: [], stages: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, floor: { words: ['底线'], reason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [], requirements: [] };
+    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试', ofRate: ['多少'], ofRateReason: '测试' }, local: { words: ['该县'], reason: '测试', documents: ['那个规划'], documentsReason: '测试' }, figures: [], units: [], stages: [], groups: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, floor: { words: ['底线'], reason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [], requirements: [] };
     expect(thrown(() => parseIndicatorNames(raw, 'names.yaml', checklists))).toMatchObject({ userMessage: expect.stringMatching(/youzhi-2017-resource\/nope 不是任何检查清单里的数值指标/u) });
   });
 });
@@ -300,6 +300,29 @@ describe('indicator answers in the chat', () => {
     expect(a.status).toBe('partial');
     expect(a.facts![0]!.text).toBe('「全县初中三年巩固率」说的是初中；检查清单里没有小学的这一项');
     expect(finish('优均对初中三年巩固率要求多少').status).toBe('answered');
+  });
+
+  it('an item whose own name is about other people (教师交流轮岗比例, asked for 校长) is partial, not their standard', () => {
+    const a = finish('交流轮岗里校长每年要交流多少比例');
+    expect(a.status).toBe('partial');
+    expect(a.facts![0]!.text).toBe('「教师交流轮岗比例」说的是教师；检查清单里没有校长的这一项');
+    // The teachers' rule is still shown, as the neighbouring item.
+    expect(a.facts!.some((f) => f.text.includes('不少于 10 %'))).toBe(true);
+    // 骨干教师 is a kind of 教师; naming teachers beside principals asks the teachers' rule too.
+    expect(finish('骨干教师交流比例是多少').status).toBe('answered');
+    expect(finish('校长和老师交流轮岗比例多少').status).toBe('answered');
+  });
+
+  it('a 一票否决 item the source was not read to list is partial and says so; a verified one is answered', () => {
+    const a = finish('学校出了重大安全事故，优均是不是直接一票否决？');
+    expect(a.status).toBe('partial');
+    expect(a.facts![0]!.text).toContain('办法原文是否这样规定没有读到（未经核实');
+    expect(a.facts![0]!.text).not.toMatch(/」是一票否决项/u);
+    const b = finish('设重点班是不是一票否决');
+    expect(b.status).toBe('answered');
+    expect(b.facts![0]!.text).toContain('「没有设重点班」是一票否决项');
+    // Its own standing decides the hedge, not 社会认可度's unverified 85 % listed beside it.
+    expect(b.facts![0]!.unverified).toBe(false);
   });
 
   it('leaves a question about one county\'s own document to the passages', () => {
