@@ -20,7 +20,8 @@ export function sentencesOf(text: string): string[] {
   const out: string[] = [];
   for (const line of text.split('\n')) {
     for (const piece of line.split(INLINE_ITEM)) {
-      for (const m of piece.matchAll(/[^。！？；!?;]+[。！？；!?;]*|[。！？；!?;]+/gu)) {
+      // A closing quote or bracket right after the terminator (…活动。”) ends that sentence, not the next one.
+      for (const m of piece.matchAll(/[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)]*)?|[。！？；!?;]+[”’」』）)]*/gu)) {
         const s = m[0].trim();
         if (s) out.push(s);
       }

@@ -220,8 +220,10 @@ export class IndicatorAnswers {
     if (vetoUnread(q) && q.indicators.length === 0 && q.parts.length === 0 && q.requirements.length === 0) return this.missingStandard(plan, passage, kept, facts);
     // Only "there is no national value for this" to say: the data speaks of the topic but does not state what was asked.
     if (facts.every((f) => f.noStandard)) {
-      // The documents may still answer (生均几本书 in a worked example): their answer comes first.
-      if (passage.status === 'answered') return passage;
+      // The restatement may still answer (生均几本书 in a worked example): its answer comes first.
+      // A county's or school's own figure (图书2441册，生均8册) is no standard: it stays 相关原文.
+      const top = passage.citations[passage.quotes[0]?.citation ?? 0];
+      if (passage.status === 'answered' && top?.kind === 'restatement') return passage;
       return this.missingStandard(plan, passage, kept, facts);
     }
     // 每间多媒体教室配几台电脑: the item is counted in 间 per 100 students, not in the 台 asked;

@@ -8,6 +8,10 @@ const idf = () => 1;
 const quote = (question: string, text: string) => selectSentences(text, planQuery(question, { lexicon }), idf, lexicon).sentences.join('');
 
 describe('sentencesOf', () => {
+  it('keeps a closing quote or bracket with the sentence it closes, not at the start of the next', () => {
+    expect(sentencesOf('他说：“每天都要读书。”学校将开展活动。（见附件。）下一句。')).toEqual(['他说：“每天都要读书。”', '学校将开展活动。', '（见附件。）', '下一句。']);
+  });
+
   it('splits at sentence ends and where a second list item starts in the same line', () => {
     expect(sentencesOf('（一）音乐教室不小于96平方米。（二）美术教室不小于90平方米。')).toEqual(['（一）音乐教室不小于96平方米。', '（二）美术教室不小于90平方米。']);
     expect(sentencesOf('第一句；第二句\n第三行')).toEqual(['第一句；', '第二句', '第三行']);

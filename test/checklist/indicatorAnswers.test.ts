@@ -201,6 +201,22 @@ describe('indicator answers in the chat', () => {
     expect(finish('基均的电脑台数有标准吗').status).toBe('partial');
   });
 
+  it('an item with no national value is not answered by one school\'s own figure (生均8册); the restatement may answer', () => {
+    const school: Answer = {
+      ...noAnswer,
+      status: 'answered',
+      reason: { code: 'answered' },
+      quotes: [{ text: '图书2441册，生均8册。', citation: 0 }],
+      citations: [{ passageId: 1, source: 'x.txt', title: '某小学均衡发展实施方案', sectionPath: ['一、基本情况'], page: null, pageEnd: null, text: '图书2441册，生均8册。', kind: 'document' }],
+    };
+    const a = finish('生均图书要多少册', school);
+    expect(a.status).toBe('partial');
+    expect(a.facts![0]!.text).toContain('国家没有规定单项达标值');
+    expect(a.quotes).toEqual(school.quotes);
+    const restated = { ...school, citations: [{ ...school.citations[0]!, kind: 'restatement' as const }] };
+    expect(finish('生均图书要多少册', restated).status).toBe('answered');
+  });
+
   it('an item of the other evaluation (优均的生均图书册数) is partial and says where the item belongs', () => {
     const a = finish('优均对生均图书册数有要求吗，要多少册');
     expect(a.status).toBe('partial');
