@@ -1,5 +1,6 @@
 import type { Lexicon } from './lexicon.js';
 import type { Concept, QueryPlan } from './plan.js';
+import { ITEM_MARKERS } from './listItems.js';
 import { sentencesOf } from './quote.js';
 
 /**
@@ -126,7 +127,9 @@ export function factStated(plan: QueryPlan, text: string, lexicon: Lexicon): boo
   const kind = plan.asked.kind;
   if (kind === null) return true;
   const fact = lexicon.askedFacts.get(kind);
-  return !fact || fact.evidence.some((re) => re.test(text));
+  // A list item's number （3） states no figure.
+  const body = text.replace(ITEM_MARKERS, ' ');
+  return !fact || fact.evidence.some((re) => re.test(body));
 }
 
 /** Unit groups asked (生均, 每月 …) that the passage never states. */

@@ -18,7 +18,7 @@ const SynonymsFile = z.array(
 );
 const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(), reason }).strict());
 const WordGroups = z.array(z.object({ words, reason }).strict());
-const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups }).strict();
+const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, nationalReferences: WordGroups }).strict();
 const UnitsFile = z.array(z.object({ label: z.string().min(1), forms: words, reason }).strict());
 const WrittenMeasuresFile = z.array(z.object({ asked: words, written: z.array(z.string().min(1)), reason }).strict());
 const AskedFactsFile = z.array(z.object({ kind: z.string().min(1), label: z.string().min(1), evidence: words, reason }).strict());
@@ -101,6 +101,10 @@ export interface Lexicon {
   sourceMarkers: readonly string[];
   /** Words asking the same fact of each of two things (A和B分别…): answered like a comparison, one quote per side. */
   eachMarkers: readonly string[];
+  /** Words pointing at one local document or the place it is about (该县, 这个区的方案, 调研报告). */
+  localReferences: readonly string[];
+  /** Words naming the national standards (国家, 优均, 整理稿): with them a local reference may still ask the restatement. */
+  nationalReferences: readonly string[];
   units: readonly UnitGroup[];
   askedFacts: ReadonlyMap<string, AskedFactKind>;
   /** Measure words after which a Chinese numeral is a quantity (三年 → 3年). */
@@ -168,6 +172,8 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     documentRefMarkers: fn.documentRefMarkers.flatMap((g) => g.words).sort((a, b) => b.length - a.length),
     sourceMarkers: fn.sourceMarkers.flatMap((g) => g.words),
     eachMarkers: fn.eachMarkers.flatMap((g) => g.words),
+    localReferences: fn.localReferences.flatMap((g) => g.words),
+    nationalReferences: fn.nationalReferences.flatMap((g) => g.words),
     units,
     askedFacts,
     measureWords: parseFile(sources, 'measure-words.yaml', WordGroups).flatMap((g) => g.words),

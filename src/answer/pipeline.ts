@@ -105,7 +105,9 @@ export class AnswerPipeline implements Answerer {
     // 2. recall
     const lists = await recall(this.index, plan.expanded, lexicon.pipeline, { df, passages: this.stats.passageCount });
     // 3. fuse, and read each candidate once
+    // 该县…/这个区的方案…: the restatement of the national standards speaks of no county; only documents may answer.
     const candidates = fuse(lists, lexicon.pipeline.rrfK).flatMap((f) => {
+      if (plan.localOnly && this.index.passage(f.id)?.kind === 'restatement') return [];
       const texts = this.stats.passage(f.id);
       return texts ? [{ id: f.id, texts, ranks: f.ranks, features: candidateFeatures(plan, texts, f.ranks, idf, lexicon, f.shares) }] : [];
     });

@@ -1,5 +1,6 @@
 import { normalizeForSearch } from '../index/segment.js';
 import { conceptWeight } from './features.js';
+import { ITEM_MARKER } from './listItems.js';
 import type { Lexicon } from './lexicon.js';
 import type { Concept, QueryPlan } from './plan.js';
 
@@ -9,8 +10,6 @@ import type { Concept, QueryPlan } from './plan.js';
  * with the asked figure, the 出处 line. Pure.
  */
 
-/** List-item markers of Chinese documents: 第三条, 一、, （二）, (3), 4. 4、, ①. */
-const ITEM_MARKER = /(?:第[一二三四五六七八九十百]+[篇章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．](?!\d)|[①-⑳])/u;
 const ITEM_START = new RegExp(`^${ITEM_MARKER.source}`, 'u');
 /** An item marker inside a line, after a sentence or a colon: where a list item starts ("…第六条第（二）项" is a reference, not an item). */
 const INLINE_ITEM = new RegExp(`(?<=[。；;：:])\\s*(?=${ITEM_MARKER.source})`, 'gu');

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { statesMeasure } from '../../src/answer/features.js';
+import { factStated, statesMeasure } from '../../src/answer/features.js';
+import { loadLexicon } from '../../src/answer/lexicon.js';
+import { planQuery } from '../../src/answer/plan.js';
+
+describe('factStated', () => {
+  const lexicon = loadLexicon();
+  it('does not take a list item\'s number （3） for the figure asked', () => {
+    const plan = planQuery('随迁子女在公办学校就读的比例是多少', { lexicon });
+    expect(factStated(plan, '（3）关注进城务工人员子女等弱势群体，确保随迁子女依法平等接受教育。', lexicon)).toBe(false);
+    expect(factStated(plan, '（3）随迁子女在公办学校就读的比例达到85%。', lexicon)).toBe(true);
+  });
+});
 
 describe('statesMeasure', () => {
   it('finds a figure written in the asked measure, in digits or Chinese numerals', () => {

@@ -60,6 +60,12 @@ sourceMarkers:
 eachMarkers:
   - words: [分别]
     reason: 分别问两方
+localReferences:
+  - words: [该县, 这个区]
+    reason: 指文件所写的地方
+nationalReferences:
+  - words: [国家, 优均, 整理稿]
+    reason: 点名国家标准
 `,
     'units.yaml': `
 - label: 生均

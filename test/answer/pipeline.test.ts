@@ -102,6 +102,16 @@ describe('the answering pipeline over a real index', () => {
     expect(a.quotes[0]!.text).toContain('96平方米');
   });
 
+  it('answers a question about one county\'s own document from documents only, never the restatement of the standards', async () => {
+    // 社会认可度 is in the restatement alone: asked of the district's plan, nothing answers it.
+    const local = await pipeline.explain('这个区的方案要求社会认可度达到百分之多少？');
+    expect(local.diagnostics.ranked.length).toBeGreaterThan(0);
+    expect(local.diagnostics.ranked.every((r) => index.passage(r.id)!.kind === 'document')).toBe(true);
+    expect(local.answer.citations.every((c) => c.kind === 'document')).toBe(true);
+    const national = await pipeline.answer('优均的社会认可度要达到多少？');
+    expect(national.citations[0]!.kind).toBe('restatement');
+  });
+
   it('quotes both sides of a comparison', async () => {
     const a = await pipeline.answer('基本均衡和优质均衡有什么区别？');
     expect(a.status).toBe('answered');

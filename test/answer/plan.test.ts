@@ -89,6 +89,13 @@ describe('planQuery', () => {
     expect(p.concepts.find((c) => c.forms[0] === '调研')?.key ?? false).toBe(false);
   });
 
+  it('a question about one local document or its county asks no national standard, unless it names one', () => {
+    expect(plan('这个区的方案要求社会认可度达到百分之多少').localOnly).toBe(true);
+    expect(plan('该县2021年一般公共预算教育经费支出是多少').localOnly).toBe(true);
+    expect(plan('这个区方案里的教师交流轮岗比例，和整理稿里优均的要求一样吗').localOnly).toBe(false);
+    expect(plan('优均的社会认可度要达到多少').localOnly).toBe(false);
+  });
+
   it('plans from the repaired question and keeps the repair for diagnostics', () => {
     const p = plan('学效的整该方案', (q) => ({ text: q.replace('学效', '学校').replace('整该', '整改'), repairs: [{ from: '学效', to: '学校', at: 0, pinyin: 'xue xiao' }] }));
     expect(p.question).toBe('学效的整该方案');
