@@ -26,6 +26,7 @@ const TypoSchema = z.object({
   minLength: z.number().int().positive(),
   maxLength: z.number().int().positive(),
   minCandidateDf: z.number().positive(),
+  minCandidateShare: z.number().positive().max(1),
   maxChangedRatio: z.number().min(0).max(1),
   knownWordFreq: z.number().nonnegative(),
   minLogGain: z.number().nonnegative(),

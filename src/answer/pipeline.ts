@@ -75,7 +75,7 @@ export class AnswerPipeline implements Answerer {
     this.tuning = options.tuning ?? loadTuning();
     this.reranker = options.reranker ?? null;
     this.stats = new TermStats(index);
-    this.vocabulary = Vocabulary.build(index.vocabulary(), this.lexicon.pipeline.typo);
+    this.vocabulary = Vocabulary.build(index.vocabulary(), this.lexicon.pipeline.typo, { passages: this.stats.passageCount });
   }
 
   async answer(question: string): Promise<Answer> {

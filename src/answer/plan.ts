@@ -100,6 +100,18 @@ const PLACE_TAGS = new Set(['ns', 'nt']);
 const NOUN_TAG = /^(?:n|vn$)/u;
 const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&');
 
+/**
+ * A word of three or more characters the documents never use, made of a two-character document word and a rest
+ * they do use (初中 + 班): its two parts; else null. A person's name starts with a one-character surname.
+ */
+function documentWordCompound(word: string, df: (t: string) => number): string[] | null {
+  const chars = [...word];
+  if (chars.length < 3 || df(word) > 0) return null;
+  const head = chars.slice(0, 2).join('');
+  const rest = chars.slice(2).join('');
+  return df(head) > 0 && df(rest) > 0 ? [head, rest] : null;
+}
+
 /** "X里/中…" at the start of a question (markers: lexicon.documentRefMarkers), where X ends in a document kind. */
 function documentRefPattern(lexicon: Lexicon): RegExp {
   return new RegExp(`^([^，,？?。\\s]{2,12}?)(?:${lexicon.documentRefMarkers.map(escape).join('|')})(?=[^，,？?。]{2,})`, 'u');
@@ -219,14 +231,16 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     // Generic verbs (提出, 完善) stay key but weigh little: concepts are weighted by IDF.
     const content = tag === 'm' ? isNumber : !FUNCTION_TAGS.has(tag);
     const key = content && !lexicon.frameNouns.has(word) && !refWords.has(word) && (word.length > 1 || isNumber);
-    const parts = word.length >= 4 ? segmentWords(word).filter((w) => w !== word && w.length >= 2) : [];
+    // jieba tags 初中班 (初中班额) a person's name: a document word and what follows it is no name.
+    const compound = tag === 'nr' && ctx.df ? documentWordCompound(word, ctx.df) : null;
+    const parts = compound ?? (word.length >= 4 ? segmentWords(word).filter((w) => w !== word && w.length >= 2) : []);
     const found = normal.indexOf(word, cursor);
     if (found >= 0) cursor = found;
     const at = found >= 0 ? found : normal.indexOf(word);
     concepts.push({
       forms: [word, ...documentForms(word, lexicon)],
       key,
-      scope: key && (NAME_TAGS.has(tag) || refWords.has(word)),
+      scope: key && ((NAME_TAGS.has(tag) && !compound) || refWords.has(word)),
       parts,
       at,
       place: key && PLACE_TAGS.has(tag),

@@ -8,8 +8,9 @@
  * toneless syllables and changes one or two characters, and the typed string
  * never occurs in the documents. So, for every run of 2–5 Han characters of
  * the question whose text no passage contains, we look up the document words
- * of the same syllables (every reading of a polyphonic character counts:
- * 重 zhong/chong, 行 xing/hang/heng, 都 dou/du) and take the most frequent one
+ * of the same syllables (every reading of a typed polyphonic character
+ * counts: 都 dou/du, 虫 chong; the document word as it is read in context:
+ * 督导 du dao, 重新 chong xin, 银行 yin hang) and take the most frequent one
  * that passes the guards below. Only Han characters are ever changed: digits,
  * Latin letters, punctuation and spaces split the question into runs and are
  * copied through.
@@ -18,7 +19,8 @@
  * must stay as typed, e.g. 公式 must not become 公示, 事业 not 失业):
  *  1. The candidate differs from the typed text in at most half of its
  *     characters (a typo changes one or two characters, not the whole word).
- *  2. The candidate occurs in at least `minCandidateDf` passages.
+ *  2. The candidate occurs in at least `minCandidateDf` passages, or in
+ *     `minCandidateShare` of them when that is fewer (a small corpus).
  *  3. The typed text is not itself a word of general Chinese: it is not in
  *     jieba's general dictionary (the one the segmenter uses) with a
  *     frequency of at least `knownWordFreq` (3: every ordinary entry; the
@@ -82,8 +84,10 @@ export interface TypoParameters {
   minLength: number;
   /** Longest span (in Han characters) considered for repair. */
   maxLength: number;
-  /** A candidate word must occur in at least this many passages. */
+  /** A candidate word must occur in at least this many passages … */
   minCandidateDf: number;
+  /** … or in this share of the passages, whichever is fewer (a small corpus states a term once). */
+  minCandidateShare: number;
   /** At most this share of a candidate's characters may differ from the typed span (and at least one does). */
   maxChangedRatio: number;
   /** A typed span that is a general-Chinese word with at least this jieba frequency is never repaired. */
@@ -94,7 +98,7 @@ export interface TypoParameters {
   contextChars: number;
   /** Frequency given to a document word that the general dictionary lacks (a domain term). */
   vocabularyWordFreq: number;
-  /** A vocabulary word with more reading combinations than this is indexed under its contextual reading only. */
+  /** A vocabulary word whose contextual reading cannot be told is indexed under at most this many reading combinations. */
   maxReadingCombos: number;
 }
 
@@ -103,6 +107,8 @@ export interface TypoOptions extends TypoParameters {
   wordFrequency: (word: string) => number;
   /** Sum of all frequencies of `wordFrequency`, the unigram model's denominator (jieba's total by default; 1e6 when a custom `wordFrequency` comes without it). */
   totalFrequency: number;
+  /** How many passages the vocabulary was counted over; unknown: `minCandidateDf` alone decides. */
+  passages?: number;
 }
 
 export interface Repair {
@@ -210,8 +216,13 @@ export function soundsIn(text: string, word: string): boolean {
   return false;
 }
 
-/** Every syllable sequence of a word, or its contextual reading alone when there are too many. */
+/**
+ * How a document word is read: its contextual reading (提高 ti gao, never di gao: 的高 typed with 的's
+ * reading di is no typo of it), or, when the reader cannot tell, every combination up to `max`.
+ */
 function readingSequences(chars: string[], word: string, max: number): string[][] {
+  const contextual = pinyin(word, { toneType: 'none', type: 'array' });
+  if (contextual.length === chars.length && contextual.every((s, i) => readingsOf(chars[i]!).includes(s))) return [contextual];
   const per = chars.map(readingsOf);
   let count = 1;
   for (const r of per) count *= r.length;
@@ -280,8 +291,9 @@ export class Vocabulary {
       counts.set(word, (counts.get(word) ?? 0) + df);
     }
     const root: TrieNode = {};
+    const minDf = opts.passages === undefined ? opts.minCandidateDf : Math.min(opts.minCandidateDf, Math.max(1, Math.ceil(opts.passages * opts.minCandidateShare)));
     for (const [word, df] of counts) {
-      if (df < opts.minCandidateDf) continue;
+      if (df < minDf) continue;
       const chars = Array.from(word);
       if (chars.length < opts.minLength || chars.length > opts.maxLength) continue;
       if (!chars.every((c) => HAN.test(c))) continue;

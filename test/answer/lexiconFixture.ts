@@ -137,6 +137,8 @@ typo:
   maxLengthReason: 测试值
   minCandidateDf: 3
   minCandidateDfReason: 测试值
+  minCandidateShare: 0.02
+  minCandidateShareReason: 测试值
   maxChangedRatio: 0.5
   maxChangedRatioReason: 测试值
   knownWordFreq: 3

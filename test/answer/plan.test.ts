@@ -89,6 +89,16 @@ describe('planQuery', () => {
     expect(p.concepts.find((c) => c.forms[0] === '调研')?.key ?? false).toBe(false);
   });
 
+  it('a word jieba takes for a name but made of document words (初中班 in 初中班额) is no name to find', () => {
+    const df = (t: string) => (['初中', '班', '小学'].includes(t) ? 5 : 0);
+    const p = planQuery('小学跟初中班额上限差几个人', { lexicon, df });
+    const c = p.concepts.find((x) => x.forms[0] === '初中班')!;
+    expect(c.scope).toBe(false);
+    expect(c.parts).toEqual(['初中', '班']);
+    // A name the documents do not hold stays a name to look for.
+    expect(planQuery('艾则孜担任什么职务', { lexicon, df }).concepts.find((x) => x.forms[0] === '艾则孜')?.scope).toBe(true);
+  });
+
   it('a question about one local document or its county asks no national standard, unless it names one', () => {
     expect(plan('这个区的方案要求社会认可度达到百分之多少').localOnly).toBe(true);
     expect(plan('该县2021年一般公共预算教育经费支出是多少').localOnly).toBe(true);

@@ -161,6 +161,12 @@ describe('repairTypos', () => {
     expect(repair('请问都导多久来一次').text).toBe('请问督导多久来一次');
   });
 
+  it('reads the document word in context: 的高 (的 read di) is no typo of 提高 (ti gao)', () => {
+    const v = Vocabulary.build([{ word: '提高', df: 10 }, { word: '学历', df: 10 }], TYPO);
+    expect(repairTypos('基均的高学历老师', v, () => 0).repairs).toEqual([]);
+    expect(repairTypos('怎样题高质量', v, () => 0).text).toBe('怎样提高质量');
+  });
+
   it('prefers the longer repair over shorter overlapping ones', () => {
     // 均横 → 均衡 alone would do too, but the whole 均横发展 is a document word.
     const r = repair('均横发展');
@@ -209,6 +215,12 @@ describe('repairTypos', () => {
     expect(repairTypos('交流是按学期算比例吗', docs(['计算', '学期']), none).repairs).toEqual([]);
     // A general word cut through (对流 in 对流守儿童) is no such word of the documents: the typo is repaired.
     expect(repairTypos('县里对流守儿童有啥措施', docs(['留守儿童']), none).text).toBe('县里对留守儿童有啥措施');
+  });
+
+  it('in a small corpus a term stated in one passage is a candidate; in a larger one it is not', () => {
+    const once = [{ word: '巩固率', df: 1 }];
+    expect(repairTypos('初中三年巩故率要达到多少', Vocabulary.build(once, TYPO, { passages: 28 }), () => 0).text).toBe('初中三年巩固率要达到多少');
+    expect(repairTypos('初中三年巩故率要达到多少', Vocabulary.build(once, TYPO, { passages: 155 }), () => 0).repairs).toEqual([]);
   });
 
   it('requires the candidate to occur in enough passages', () => {
