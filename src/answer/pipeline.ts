@@ -6,7 +6,7 @@ import { quotedSectionPath } from './citation.js';
 import { candidateFeatures, conceptWeight, missingScope, unknownKeyShare, type CandidateFeatures, type CandidateTexts, type ChannelRanks } from './features.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
 import { planQuery, type Concept, type QueryPlan } from './plan.js';
-import { selectSentences } from './quote.js';
+import { quoteText, selectSentences } from './quote.js';
 import { rerank, type Ranked } from './rank.js';
 import { fuse, recall, type RecallLists } from './recall.js';
 import { loadTuning, type Tuning } from './tuning.js';
@@ -158,7 +158,7 @@ export class AnswerPipeline implements Answerer {
       if (!passage) continue;
       const quote = selectSentences(passage.text, plan, (t) => this.stats.idf(t), this.lexicon, concepts);
       if (quote.sentences.length === 0) continue;
-      const text = quote.sentences.join('');
+      const text = quoteText(passage.text, quote.sentences);
       quotes.push({ text, citation: citations.length });
       citations.push(citationOf(passage, text));
     }

@@ -10,7 +10,8 @@ import type { Concept, QueryPlan } from './plan.js';
  * with the asked figure, the 出处 line. Pure.
  */
 
-const ITEM_START = new RegExp(`^${ITEM_MARKER.source}`, 'u');
+// A line may also start an item with an ASCII point (5.生均体育运动场馆面积); inside a line 5. is too often a decimal's.
+const ITEM_START = new RegExp(`^(?:${ITEM_MARKER.source}|\\d{1,2}\\.(?!\\d))`, 'u');
 /** An item marker inside a line, after a sentence or a colon: where a list item starts ("…第六条第（二）项" is a reference, not an item). */
 const INLINE_ITEM = new RegExp(`(?<=[。；;：:])\\s*(?=${ITEM_MARKER.source})`, 'gu');
 
@@ -25,6 +26,25 @@ export function sentencesOf(text: string): string[] {
         if (s) out.push(s);
       }
     }
+  }
+  return out;
+}
+
+/**
+ * The quoted sentences as the passage writes them: neighbours keep the line break or space between
+ * them (a heading line and its first sentence), so the quote is found verbatim in the passage.
+ */
+export function quoteText(passage: string, sentences: readonly string[]): string {
+  let out = '';
+  let from = 0;
+  let previousEnd = -1;
+  for (const s of sentences) {
+    const at = passage.indexOf(s, from);
+    if (at < 0) return sentences.join('');
+    const between = previousEnd >= 0 ? passage.slice(previousEnd, at) : '';
+    out += /^\s*$/u.test(between) ? between + s : s;
+    previousEnd = at + s.length;
+    from = previousEnd;
   }
   return out;
 }
@@ -123,8 +143,14 @@ export function selectSentences(
       }
     }
   }
+  // A list item starts between i and best ("5.生均体育运动场馆面积：…" after item 4's last sentence): i is another item.
+  const itemBetween = (i: number) => {
+    const [lo, hi] = i < best ? [i + 1, best] : [best + 1, i];
+    for (let j = lo; j <= hi; j++) if (ITEM_START.test(sentences[j]!)) return true;
+    return false;
+  };
   for (const i of [best + 1, best - 1, best + 2, best - 2]) {
-    if (sentences[i] === undefined || chosen.has(i) || !fits(i)) continue;
+    if (sentences[i] === undefined || chosen.has(i) || !fits(i) || itemBetween(i)) continue;
     // Only neighbours of what is already quoted: never a gap that runs two list items together.
     if (!chosen.has(i - 1) && !chosen.has(i + 1)) continue;
     const adds = [...scored[i]!.covered].some((k) => !have.has(k));

@@ -1,11 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { planQuery } from '../../src/answer/plan.js';
-import { isHeadingLike, selectSentences, sentencesOf } from '../../src/answer/quote.js';
+import { isHeadingLike, quoteText, selectSentences, sentencesOf } from '../../src/answer/quote.js';
 import { testLexicon } from './lexiconFixture.js';
 
 const lexicon = testLexicon();
 const idf = () => 1;
 const quote = (question: string, text: string) => selectSentences(text, planQuery(question, { lexicon }), idf, lexicon).sentences.join('');
+
+describe('a quote stays within its list item', () => {
+  it('does not open with the last sentence of the item before (运动场馆 in item 4, asked about item 5)', () => {
+    const text = '4.生均教学及辅助用房面积：小学不少于4.5平方米。计入哪些房间各地不同，有的扣除室内用房以免与生均体育运动场馆面积重复。5.生均体育运动场馆面积：小学不少于7.5平方米，初中不少于10.2平方米。';
+    const q = quote('初中生均体育运动场馆面积要多少', text);
+    expect(q).toContain('10.2平方米');
+    expect(q).not.toContain('计入哪些房间');
+  });
+});
+
+describe('quoteText', () => {
+  it('joins neighbouring sentences as the passage writes them, so the quote is found in it verbatim', () => {
+    const passage = '2.改善基础设施建设。\n政府加大投入。另一段。';
+    const q = quoteText(passage, ['2.改善基础设施建设。', '政府加大投入。']);
+    expect(q).toBe('2.改善基础设施建设。\n政府加大投入。');
+    expect(passage).toContain(q);
+  });
+});
 
 describe('sentencesOf', () => {
   it('keeps a closing quote or bracket with the sentence it closes, not at the start of the next', () => {
