@@ -203,7 +203,8 @@ export function candidateFeatures(
   const k = shares(texts, key);
   const width = lexicon.pipeline.focusWindow;
   const sentences = sentencesOf(texts.text);
-  const docWords = plan.documentRef ? plan.documentRef : '';
+  // 整改方案 names 《小学义务教育均衡发展整改工作实施方案》: each of its words in the title or section path.
+  const docWords = plan.documentWords;
   return {
     coverage: a.inText,
     focus: bestWindowShare(texts.text, all, a.total, width),
@@ -216,7 +217,7 @@ export function candidateFeatures(
     unitStated: missingUnits(plan, texts.text).length === 0 ? 1 : 0,
     factStated: factStated(plan, texts.text, lexicon) ? 1 : 0,
     scopeFound: missingScope(plan, texts).length === 0 ? 1 : 0,
-    documentMatch: docWords && texts.heading.includes(docWords) ? 1 : 0,
+    documentMatch: docWords.length > 0 && docWords.every((w) => texts.heading.includes(w)) ? 1 : 0,
     factNear: factNearTopic(plan, sentences, key, lexicon),
     numbersFound: plan.numbers.length === 0 ? 1 : plan.numbers.filter((n) => containsNumber(texts.text, n) || containsNumber(texts.context, n)).length / plan.numbers.length,
     // People count in their own measure words (几个娃, 几本书) where documents write 人, 册: a feature, not a gate.

@@ -62,6 +62,8 @@ export interface QueryPlan {
   years: string[];
   /** "调研报告里…": the words naming the document the question points into. */
   documentRef: string | null;
+  /** Words of the document named anywhere in the question (整改方案给乡村学校… → 整改, 方案): which passages come from it. */
+  documentWords: string[];
   /**
    * The question points at one local document or the place it is about (该县, 这个区的方案) and names no
    * national standard: the project's restatement of the standards cannot answer it.
@@ -268,6 +270,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     numbers: [...new Set(normal.match(/\d+(?:\.\d+)?/gu) ?? [])],
     years: [...new Set([...normal.matchAll(/(?<!\d)((?:19|20)\d{2})\s*年/gu)].map((m) => m[1]!))],
     documentRef,
+    documentWords: segmentWords(documentRef ?? lexicon.documentPhrases.find((w) => normal.includes(w)) ?? '').filter((w) => w.length >= 2),
     localOnly: lexicon.localReferences.some((w) => normal.includes(w)) && !lexicon.nationalReferences.some((w) => normal.includes(w)),
     comparison: stripped.asks === 'comparison' || lexicon.eachMarkers.some((m) => normal.includes(m)) ? comparisonSides(normal, concepts, lexicon) : null,
     head: ctx.df ? headOf(concepts, ctx.df) : null,

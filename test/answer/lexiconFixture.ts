@@ -66,6 +66,9 @@ localReferences:
 nationalReferences:
   - words: [国家, 优均, 整理稿]
     reason: 点名国家标准
+documentPhrases:
+  - words: [整改方案, 调研报告]
+    reason: 点名文件
 `,
     'units.yaml': `
 - label: 生均

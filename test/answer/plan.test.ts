@@ -83,6 +83,11 @@ describe('planQuery', () => {
     expect(p.concepts.filter((c) => c.key).map((c) => c.forms[0])).toEqual(expect.arrayContaining(['片联校', '教师走教']));
   });
 
+  it('a document named anywhere in the question gives the words its passages\' headings must hold', () => {
+    expect(plan('整改方案给乡村学校安排的专项资金是多少').documentWords).toEqual(['整改', '方案']);
+    expect(plan('优均对学校章程有要求吗').documentWords).toEqual([]);
+  });
+
   it('the words naming the document asked into are not topic words', () => {
     const p = plan('调研报告里初中的师生比是多少');
     expect(p.documentRef).toBe('调研报告');
