@@ -12,7 +12,7 @@ import { soundsIn } from '../answer/typo.js';
 import { normalizeForSearch } from '../index/segment.js';
 import type { Answer, Answerer, Fact, Topic } from '../answer/types.js';
 import { overviewFacts, partSummaryFacts, readOverviewQuestion, type Evaluations, type OverviewQuestion } from './evaluations.js';
-import { elsewhereFacts, indicatorFacts, vetoUnread } from './explain.js';
+import { elsewhereFacts, indicatorFacts, noteFacts, vetoUnread } from './explain.js';
 import type { IndicatorNames } from './indicatorNames.js';
 import { evaluationAsked, followUpQuestion, isLocalQuestion, normalQuestion, readIndicatorQuestion, topicOf, type IndicatorQuestion } from './question.js';
 import type { Checklist } from './types.js';
@@ -207,7 +207,10 @@ export class IndicatorAnswers {
       return this.missingStandard(plan, passage, kept, elsewhereFacts(this.checklists, q));
     }
     const summaries = this.evaluations ? q.parts.flatMap((p) => partSummaryFacts(this.evaluations!, p.title)) : [];
-    const facts = [...summaries, ...indicatorFacts(this.checklists, q)];
+    // The stages are the standard line's own words; any other key word the note speaks of brings the note.
+    const stageWords = new Set(this.names.stages.flatMap((s) => s.names));
+    const asked = plan.concepts.filter((c) => c.key && !stageWords.has(c.forms[0]!)).map((c) => c.forms[0]!);
+    const facts = [...summaries, ...indicatorFacts(this.checklists, q), ...noteFacts(q, asked)];
     if (facts.length === 0) return passage;
     // 小学六年巩固率: the only item is 全县初中三年巩固率, whose own name says it is about another stage.
     // 校长每年交流多少比例: the only item is 教师交流轮岗比例, about other people.

@@ -392,6 +392,11 @@ export class ChecklistDialogue {
     }
     // A question typed mid-checklist ("这个指标怎么算？") goes to the answerer, not the parser.
     if (looksLikeQuestion(text)) return null;
+    // A figure typed instead of 没填错 / 重新输入 is the figure re-entered: the question is asked again if it is no figure.
+    if (run.step.kind === 'confirm') {
+      run.step = { kind: 'question', index };
+      this.runs.save(userId, run);
+    }
     const parsed = parseFigure(text, q.field);
     if (!parsed.ok) return [{ text: `${parsed.reason}请重新输入。` }, this.question(c, run)];
     const implausible = this.checkPlausible(q.field, parsed.value, run);

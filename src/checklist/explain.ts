@@ -338,6 +338,20 @@ export function vetoUnread(q: IndicatorQuestion): boolean {
   return named.length > 0 && named.every((v) => v.indicator.veto === 'unverified');
 }
 
+/**
+ * An indicator's note, when the question names something the note speaks of and the standard line
+ * does not (九年一贯制学校规模上限 → 一贯制学校上限是2500人): asked words of two or more characters
+ * found in the note but not in the indicator's name.
+ */
+export function noteFacts(q: IndicatorQuestion, askedWords: readonly string[]): Fact[] {
+  return q.indicators.slice(0, 3).flatMap(({ indicator: ind }) => {
+    const note = ind.note;
+    if (!note) return [];
+    const speaks = askedWords.some((w) => [...w].length >= 2 && note.includes(w) && !ind.name.includes(w));
+    return speaks ? [fact(`${ind.name}：${note}`, ind.source, ind.unverified)] : [];
+  });
+}
+
 /** 优均的生均图书册数: the evaluation named has no such item; what the other one says of it. */
 export function elsewhereFacts(checklists: readonly Checklist[], q: IndicatorQuestion): Fact[] {
   const asked = checklists.filter((c) => q.programs.includes(c.id)).map((c) => c.name.split(' · ')[0]!);

@@ -40,6 +40,9 @@ describe('parseFigure', () => {
     expect(value('14060平方米', area)).toBe(14060);
     expect(value('14060㎡', area)).toBe(14060);
     expect(value('462.5万元', wan)).toBe(462.5);
+    // 万 alone after a sum of money is 万元: 50万 into a 万元 field is 50, not 500000.
+    expect(value('50万', wan)).toBe(50);
+    expect(value('3万', yuan)).toBe(30000);
     expect(value('4625000元', wan)).toBeCloseTo(462.5);
     expect(value('46.25万元', yuan)).toBe(462500);
     expect(value('46间', { unit: '间', integer: true })).toBe(46);

@@ -193,6 +193,17 @@ describe('indicator answers in the chat', () => {
     expect(answerReply(a).text).not.toMatch(/\d+(?:\.\d+)? 平方米/u);
   });
 
+  it('asked about something the item\'s note speaks of (九年一贯制), the note is shown beside the standard line', () => {
+    const text = finish('九年一贯制学校规模上限').facts!.map((f) => f.text).join('\n');
+    expect(text).toContain('2000 人');
+    expect(text).toContain('上限是2500人');
+    expect(finish('小学学校规模最多多少人').facts!.map((f) => f.text).join('\n')).not.toContain('2500');
+  });
+
+  it('a stage the data does not cover, asked for its 指标, is said plainly too', () => {
+    expect(finish('幼儿园优质均衡有啥指标')).toMatchObject({ status: 'partial', reason: { asked: { kind: 'uncovered', label: '幼儿园' } } });
+  });
+
   it('高中 inside an indicator\'s own name (优质高中招生名额分配) is not a stage the data lacks', () => {
     expect(finish('优质高中招生名额分配到初中的比例要多少')).toMatchObject({ status: 'answered' });
   });

@@ -83,6 +83,16 @@ describe('a figure far outside any real school’s range is questioned before it
     expect(judged).toContain('（8/8）');
   });
 
+  it('a figure typed instead of a button is the figure re-entered: judged if it is one, the question asked again if not', () => {
+    upToEquipment('dan');
+    rig.say('dan', '两千三百六十');
+    const wrongUnit = all(rig.say('dan', '5间'));
+    expect(wrongUnit).toContain('单位不对：这一项的单位是“万元”。请重新输入。');
+    expect(wrongUnit).toContain('（7/8）请输入教学仪器设备值');
+    expect(wrongUnit).not.toContain('请点下面的按钮选择');
+    expect(all(rig.say('dan', '236万'))).toContain('❌ 未达标　生均教学仪器设备值：1966.67 元/生');
+  });
+
   it('typing 是 (yes, it was wrong) re-asks; 没错 keeps the figure, and the report says it was confirmed', () => {
     upToEquipment('ben');
     rig.say('ben', '两千三百六十');
