@@ -238,12 +238,12 @@ export function sourcesText(docs: readonly IndexedDocument[]): string {
   const total = docs.reduce((n, d) => n + d.passageCount, 0);
   return [
     `已收录 ${docs.length} 个文件，共 ${total} 段：`,
-    ...docs.map((d, i) => `${i + 1}. 《${d.title}》（${d.source}，${d.passageCount} 段${d.pageCount ? `，${d.pageCount} 页` : ''}）`),
+    ...docs.map((d, i) => `${i + 1}. 《${d.shortTitle}》（${d.source}，${d.passageCount} 段${d.pageCount ? `，${d.pageCount} 页` : ''}）`),
   ].join('\n');
 }
 
-/** The full cited passage, for "查看原文". */
+/** The full cited passage, for "查看原文", under the same short title the answer cited it by. */
 export function passageText(p: StoredPassage): string {
-  return `${sourceLabel(p)}\n\n${p.text}`;
+  return `${sourceLabel({ ...p, title: p.shortTitle })}\n\n${p.text}`;
 }
 

@@ -61,6 +61,15 @@ describe('ChatEngine', () => {
     expect(full!.text.split('\n\n')[0]).toMatch(/^《.+》/u);
   });
 
+  it('titles the full passage as the answer cited it, never by the file id of a text without a title line', async () => {
+    // The 工作总结 seed has no title line: its stored title is its file name, its short title comes from the text.
+    const [reply] = await say('2020年全县九年义务教育巩固率达到多少？');
+    const cited = reply!.text.match(/\[1\] (《[^》]+》)/u)![1]!;
+    expect(cited).not.toMatch(/\d{3}_[0-9a-f]{6}/u);
+    const [full] = await press(buttons([reply!]).find((b) => b.label === '查看原文 [1]')!.action);
+    expect(full!.text.startsWith(cited)).toBe(true);
+  });
+
   it('says plainly when the documents do not answer, with buttons to the closest sections', async () => {
     // A county the documents never mention: the corpus cannot speak for it.
     const [reply] = await say('库车市的学校要按多少名学生配一名校医？');
