@@ -18,7 +18,7 @@ const NamesFileSchema = z.strictObject({
   asks: z.strictObject({ words, reason, notValue: words, notValueReason: reason, ofRate: words, ofRateReason: reason }),
   local: z.strictObject({ words, reason, documents: words, documentsReason: reason }),
   figures: z.array(z.strictObject({ field: z.enum(['students', 'classes']), after: words, notAfter: z.array(z.string().min(1)), reason })),
-  floor: z.strictObject({ words, reason }),
+  floor: z.strictObject({ words, reason, failed: words, failedReason: reason }),
   rates: z.strictObject({ words, reason }),
   followUp: z.strictObject({ words, reason }),
   parts: z.array(z.strictObject({ checklist: z.string().min(1), title: z.string().min(1), location: z.string(), names: words, reason })),
@@ -54,7 +54,7 @@ export interface IndicatorNames {
   /** Words pointing at one county's or document's own facts (该县, 这几年). */
   local: readonly string[];
   figures: readonly { field: FigureKind; after: readonly string[]; notAfter: readonly string[] }[];
-  /** Words asking for the 单校规则's floor (底线, 唯一没达标). */
+  /** Words asking for the 单校规则's floor (底线, 唯一没达标), and saying an item failed (没达标能过吗). */
   floor: readonly string[];
   /** Words that make a figure a rate (生均, 每百): only such a figure is the indicator's own value. */
   rates: readonly string[];
@@ -119,7 +119,7 @@ export function parseIndicatorNames(raw: unknown, file: string, checklists: read
     asksOfRate: data.asks.ofRate,
     local: [...data.local.words, ...data.local.documents],
     figures: data.figures.map(({ field, after, notAfter }) => ({ field, after: [...after].sort((a, b) => b.length - a.length), notAfter })),
-    floor: data.floor.words,
+    floor: [...data.floor.words, ...data.floor.failed],
     rates: data.rates.words,
     followUp: data.followUp.words,
     parts: data.parts.map((p) => {

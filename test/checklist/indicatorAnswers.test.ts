@@ -166,7 +166,7 @@ describe('the facts from the checklist data', () => {
   });
 
   it('rejects names data that points at no numeric indicator, in Chinese', () => {
-    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试', ofRate: ['多少'], ofRateReason: '测试' }, local: { words: ['该县'], reason: '测试', documents: ['那个规划'], documentsReason: '测试' }, figures: [], units: [], stages: [], groups: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, floor: { words: ['底线'], reason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [], requirements: [] };
+    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试', ofRate: ['多少'], ofRateReason: '测试' }, local: { words: ['该县'], reason: '测试', documents: ['那个规划'], documentsReason: '测试' }, figures: [], units: [], stages: [], groups: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, floor: { words: ['底线'], reason: '测试', failed: ['没达标'], failedReason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [], requirements: [] };
     expect(thrown(() => parseIndicatorNames(raw, 'names.yaml', checklists))).toMatchObject({ userMessage: expect.stringMatching(/youzhi-2017-resource\/nope 不是任何检查清单里的数值指标/u) });
   });
 });
@@ -198,6 +198,12 @@ describe('indicator answers in the chat', () => {
     expect(text).toContain('2000 人');
     expect(text).toContain('上限是2500人');
     expect(finish('小学学校规模最多多少人').facts!.map((f) => f.text).join('\n')).not.toContain('2500');
+  });
+
+  it('an item said to have failed (骨干教师没达标能过吗) is answered with the 单校规则\'s 85 % floor', () => {
+    const text = finish('骨干教师没达标能过吗').facts!.map((f) => f.text).join('\n');
+    expect(text).toContain('只有这一项没达标时，它的底线是标准的 85%');
+    expect(text).toContain('0.85 人/百生');
   });
 
   it('a stage the data does not cover, asked for its 指标, is said plainly too', () => {
