@@ -79,6 +79,30 @@ function figuresOf(text: string, names: IndicatorNames, named: readonly { at: nu
 }
 
 /** The indicators named, longest name first, each stretch of the question naming one indicator per checklist. */
+/**
+ * 残疾儿童入学率 / 小学骨干教师: the question is nothing but an indicator's name, with a stage or an
+ * evaluation at most. Typed like a search, it asks what the indicator must reach.
+ */
+function onlyNames(text: string, spans: readonly { at: number; end: number; named: NamedIndicator }[], names: IndicatorNames): boolean {
+  if (spans.length === 0) return false;
+  const pieces: string[] = [];
+  let from = 0;
+  for (const s of spans) {
+    pieces.push(text.slice(from, Math.max(from, s.at)));
+    from = Math.max(from, s.end);
+  }
+  pieces.push(text.slice(from));
+  const words = [...names.stages.flatMap((s) => s.names), ...[...names.programs.values()].flat()].sort((a, b) => b.length - a.length);
+  // 残疾儿童 named, 入学率 after it: the rest of the indicator's own name (全县残疾儿童少年入学率) is no other word.
+  const ownNames = spans.map((s) => s.named.indicator.name);
+  return pieces.every((piece) => {
+    let rest = piece;
+    for (const w of words) rest = rest.replaceAll(w, '');
+    rest = rest.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '').replace(/^(的|之)+|(的|之)+$/gu, '');
+    return rest === '' || ownNames.some((n) => n.includes(rest));
+  });
+}
+
 function indicatorsNamed(text: string, names: IndicatorNames): { named: NamedIndicator; at: number; end: number }[] {
   const hits: { at: number; end: number; named: NamedIndicator; length: number }[] = [];
   for (const named of names.indicators) {
@@ -196,7 +220,7 @@ export function readIndicatorQuestion(question: string, names: IndicatorNames): 
     difference: names.difference.some((w) => text.includes(w)),
     elsewhere,
     asksValue: names.asks.some((w) => text.includes(w) && ![...names.programs.values()].some((p) => p.includes(w))),
-    asksStandard: names.asks.some((w) => text.includes(w)) || figures.length > 0 || parts.length > 0 || vetoes.length > 0,
+    asksStandard: names.asks.some((w) => text.includes(w)) || figures.length > 0 || parts.length > 0 || vetoes.length > 0 || onlyNames(text, spans, names),
     parts,
     vetoes,
     requirements,

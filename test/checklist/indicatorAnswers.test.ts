@@ -200,6 +200,12 @@ describe('indicator answers in the chat', () => {
     expect(finish('小学学校规模最多多少人').facts!.map((f) => f.text).join('\n')).not.toContain('2500');
   });
 
+  it('a question that is only an indicator\'s name (残疾儿童入学率, 小学骨干教师) asks its standard; with a place it does not', () => {
+    expect(readIndicatorQuestion('残疾儿童入学率', names)!.asksStandard).toBe(true);
+    expect(readIndicatorQuestion('小学骨干教师', names)!.asksStandard).toBe(true);
+    expect(readIndicatorQuestion('英阿瓦提小学骨干教师', names)!.asksStandard).toBe(false);
+  });
+
   it('an item said to have failed (骨干教师没达标能过吗) is answered with the 单校规则\'s 85 % floor', () => {
     const text = finish('骨干教师没达标能过吗').facts!.map((f) => f.text).join('\n');
     expect(text).toContain('只有这一项没达标时，它的底线是标准的 85%');
