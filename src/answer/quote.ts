@@ -157,6 +157,8 @@ export function selectSentences(
     const related = scored[best]!.score > 0 && scored[i]!.score >= lexicon.pipeline.relatedSentenceShare * scored[best]!.score;
     if (adds || related) add(i);
   }
+  // A quote that opens by going on from the sentence before (若只有仪器设备一项…) takes that sentence along, within its item.
+  for (let first = Math.min(...chosen); first > 0 && !ITEM_START.test(sentences[first]!) && lexicon.dependentStarts.some((w) => sentences[first]!.startsWith(w)) && fits(first - 1); first--) add(first - 1);
   // A quote that begins inside a list item keeps the item's lead line when it is a heading.
   const first = Math.min(...chosen);
   if (first > 0 && heading[first - 1] && !heading[first] && fits(first - 1)) add(first - 1);

@@ -69,6 +69,9 @@ nationalReferences:
 documentPhrases:
   - words: [整改方案, 调研报告]
     reason: 点名文件
+dependentStarts:
+  - words: [若, 其中]
+    reason: 接着上一句
 `,
     'units.yaml': `
 - label: 生均

@@ -16,6 +16,15 @@ describe('a quote stays within its list item', () => {
   });
 });
 
+describe('a sentence that goes on from the one before', () => {
+  it('is quoted with that sentence (若只有… after the example it is about)', () => {
+    const text = '另有一所初中，仪器设备生均2200元，低于2500元。若只有仪器设备一项不达标但生均只有2000元，低于底线，也不合格。别的话。';
+    const q = quote('仪器设备只有一项不达标算不算合格', text);
+    expect(q).toContain('另有一所初中');
+    expect(q).toContain('若只有仪器设备一项不达标');
+  });
+});
+
 describe('quoteText', () => {
   it('joins neighbouring sentences as the passage writes them, so the quote is found in it verbatim', () => {
     const passage = '2.改善基础设施建设。\n政府加大投入。另一段。';
