@@ -63,7 +63,9 @@ export class IndicatorAnswers {
     // 交流轮岗比例是多少 / 特教学校公用经费多少: an indicator that is itself a rate, asked for a bare figure,
     // asks its standard. 操场建设投了多少钱 asks money of an area rate: not this.
     const rateAsked = plan.asked.kind === 'figure' && this.names.asksOfRate.some((w) => text.includes(w)) && q.indicators.length > 0 && q.indicators.every((n) => /[/%]/u.test(n.indicator.unit));
-    if (!(q.asksStandard || rateAsked) || q.local) return passage;
+    // 国家优均要求多少？那个县2020年实际做到多少: the standard from the data, the county's own figure kept as 相关原文.
+    const standardToo = q.local && passage.status === 'answered' && q.indicators.length > 0 && this.lexicon.nationalReferences.some((w) => text.includes(w));
+    if (!(q.asksStandard || rateAsked) || (q.local && !standardToo)) return passage;
     // A question about one county's or one document's own figures (拜城县的操场) is for the documents, not the national standard.
     // The segmenter tags some indicator names as places (音乐教室): those do not count.
     const nameLists = [...q.indicators.map((n) => n.names), ...q.vetoes.map((v) => v.names), ...q.parts.map((p) => p.names), ...q.requirements.map((r) => r.names)];
@@ -207,9 +209,9 @@ export class IndicatorAnswers {
       return this.missingStandard(plan, passage, kept, elsewhereFacts(this.checklists, q));
     }
     const summaries = this.evaluations ? q.parts.flatMap((p) => partSummaryFacts(this.evaluations!, p.title)) : [];
-    // The stages are the standard line's own words; any other key word the note speaks of brings the note.
-    const stageWords = new Set(this.names.stages.flatMap((s) => s.names));
-    const asked = plan.concepts.filter((c) => c.key && !stageWords.has(c.forms[0]!)).map((c) => c.forms[0]!);
+    // The stages and the evaluations are the standard line's own words; any other key word the note speaks of brings the note.
+    const lineWords = new Set([...this.names.stages.flatMap((s) => s.names), ...[...this.names.programs.values()].flat(), ...this.lexicon.nationalReferences]);
+    const asked = plan.concepts.filter((c) => c.key && !c.forms.some((f) => lineWords.has(f))).map((c) => c.forms[0]!);
     const facts = [...summaries, ...indicatorFacts(this.checklists, q), ...noteFacts(q, asked)];
     if (facts.length === 0) return passage;
     // 小学六年巩固率: the only item is 全县初中三年巩固率, whose own name says it is about another stage.

@@ -200,6 +200,22 @@ describe('indicator answers in the chat', () => {
     expect(finish('小学学校规模最多多少人').facts!.map((f) => f.text).join('\n')).not.toContain('2500');
   });
 
+  it('asked for the national standard and a county\'s own figure at once, the data answers and the county\'s passage stays', () => {
+    const county: Answer = {
+      ...noAnswer,
+      status: 'answered',
+      reason: { code: 'answered' },
+      quotes: [{ text: '2020年,全县适龄残疾儿童少年入学率达到95.6%。', citation: 0 }],
+      citations: [{ passageId: 1, source: 'x.txt', title: '某县工作总结', sectionPath: [], page: null, pageEnd: null, text: '2020年,全县适龄残疾儿童少年入学率达到95.6%。', kind: 'document' }],
+    };
+    const both = finish('残疾儿童少年入学率，国家优均要求多少？那个县2020年实际做到多少？', county);
+    expect(both.status).toBe('answered');
+    expect(both.facts![0]!.text).toContain('不少于 95 %');
+    expect(both.quotes).toEqual(county.quotes);
+    // Only the county's own figure asked: the passage answers alone.
+    expect(finish('该县2020年残疾儿童少年入学率是多少', county)).toBe(county);
+  });
+
   it('a question that is only an indicator\'s name (残疾儿童入学率, 小学骨干教师) asks its standard; with a place it does not', () => {
     expect(readIndicatorQuestion('残疾儿童入学率', names)!.asksStandard).toBe(true);
     expect(readIndicatorQuestion('小学骨干教师', names)!.asksStandard).toBe(true);
