@@ -162,6 +162,24 @@ export class IndicatorAnswers {
     return null;
   }
 
+  /**
+   * The passage's quotes that speak of what the data answers about: a quote (or its section) naming one of
+   * the matched indicators. 特教学校公用经费 answered from the data is not followed by a quote about 培训经费.
+   * No indicator matched (a 差异系数 question, a yes/no requirement read from everyday words): every quote stays.
+   */
+  private relatedQuotes(passage: Answer, q: IndicatorQuestion): Pick<Answer, 'quotes' | 'citations'> {
+    const names = q.indicators.flatMap((n) => n.names);
+    if (names.length === 0) return { quotes: passage.quotes, citations: passage.citations };
+    const speaks = (text: string) => names.some((n) => text.includes(n));
+    const quotes = passage.quotes.filter((x) => {
+      const c = passage.citations[x.citation];
+      return speaks(normalQuestion(x.text, this.names)) || (c !== undefined && speaks(normalQuestion(c.sectionPath.join(' '), this.names)));
+    });
+    // Citations are renumbered to the quotes kept.
+    const citations = [...new Set(quotes.map((x) => x.citation))].map((i) => passage.citations[i]!);
+    return { quotes: quotes.map((x) => ({ ...x, citation: citations.indexOf(passage.citations[x.citation]!) })), citations };
+  }
+
   /** When every indicator matched names a stage in its own name and none of the stages asked: what to say, else null. */
   private offStage(q: IndicatorQuestion): string | null {
     if (!q.stageNamed || q.indicators.length === 0) return null;
@@ -193,7 +211,7 @@ export class IndicatorAnswers {
   }
 
   private fromData(plan: QueryPlan, passage: Answer, q: IndicatorQuestion): Answer {
-    const kept = passage.status === 'answered' ? { quotes: passage.quotes, citations: passage.citations } : { quotes: [], citations: [] };
+    const kept = passage.status === 'answered' ? this.relatedQuotes(passage, q) : { quotes: [], citations: [] };
     if (q.uncovered) {
       return {
         question: plan.question,

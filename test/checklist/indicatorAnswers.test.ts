@@ -200,6 +200,23 @@ describe('indicator answers in the chat', () => {
     expect(finish('小学学校规模最多多少人').facts!.map((f) => f.text).join('\n')).not.toContain('2500');
   });
 
+  it('keeps as 相关原文 only the quotes that speak of the item the data answers about', () => {
+    const restated = (text: string): Answer => ({
+      ...noAnswer,
+      status: 'answered',
+      reason: { code: 'answered' },
+      quotes: [{ text, citation: 0 }],
+      citations: [{ passageId: 1, source: 's.md', title: '标准整理稿', sectionPath: ['（二）经费'], page: null, pageEnd: null, text, kind: 'restatement' }],
+    });
+    const other = finish('特殊教育学校生均公用经费要多少', restated('第4项：每所学校的教师培训经费不少于本校年度公用经费预算总额的5%。'));
+    expect(other.status).toBe('answered');
+    expect(other.facts![0]!.text).toContain('6000');
+    expect(other.quotes).toEqual([]);
+    expect(other.citations).toEqual([]);
+    const same = finish('特殊教育学校生均公用经费要多少', restated('第7项：特殊教育学校生均公用经费每年不低于6000元。'));
+    expect(same.quotes).toHaveLength(1);
+  });
+
   it('asked for the national standard and a county\'s own figure at once, the data answers and the county\'s passage stays', () => {
     const county: Answer = {
       ...noAnswer,
