@@ -211,7 +211,8 @@ export class IndicatorAnswers {
   }
 
   private fromData(plan: QueryPlan, passage: Answer, q: IndicatorQuestion): Answer {
-    const kept = passage.status === 'answered' ? this.relatedQuotes(passage, q) : { quotes: [], citations: [] };
+    // A comparison (这个区方案里的比例和优均的要求一样吗) keeps each side's quote.
+    const kept = passage.status !== 'answered' ? { quotes: [], citations: [] } : plan.comparison ? { quotes: passage.quotes, citations: passage.citations } : this.relatedQuotes(passage, q);
     if (q.uncovered) {
       return {
         question: plan.question,

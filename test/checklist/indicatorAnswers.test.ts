@@ -215,6 +215,9 @@ describe('indicator answers in the chat', () => {
     expect(other.citations).toEqual([]);
     const same = finish('特殊教育学校生均公用经费要多少', restated('第7项：特殊教育学校生均公用经费每年不低于6000元。'));
     expect(same.quotes).toHaveLength(1);
+    // A comparison keeps each side's quote, whatever it names.
+    const sides = finish('这个区的特殊教育学校生均公用经费和优均的要求一样吗', restated('区里按每生每年6000元拨付特教经费。'));
+    expect(sides.quotes).toHaveLength(1);
   });
 
   it('asked for the national standard and a county\'s own figure at once, the data answers and the county\'s passage stays', () => {
