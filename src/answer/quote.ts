@@ -158,7 +158,8 @@ export function selectSentences(
     if (adds || related) add(i);
   }
   // A quote that opens by going on from the sentence before (若只有仪器设备一项…) takes that sentence along, within its item.
-  for (let first = Math.min(...chosen); first > 0 && !ITEM_START.test(sentences[first]!) && lexicon.dependentStarts.some((w) => sentences[first]!.startsWith(w)) && fits(first - 1); first--) add(first - 1);
+  const goesOn = (i: number) => !ITEM_START.test(sentences[i]!) && lexicon.dependentStarts.some((w) => sentences[i]!.startsWith(w));
+  for (let i = Math.min(...chosen); i > 0 && goesOn(i) && fits(i - 1); i--) add(i - 1);
   // A quote that begins inside a list item keeps the item's lead line when it is a heading.
   const first = Math.min(...chosen);
   if (first > 0 && heading[first - 1] && !heading[first] && fits(first - 1)) add(first - 1);

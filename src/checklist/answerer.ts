@@ -21,13 +21,18 @@ import type { Checklist } from './types.js';
 const SENTENCE_END = /[。；;！!？?\n]/u;
 
 export class IndicatorAnswers {
+  /** Words of a standard line itself (stages, evaluations): naming them does not ask an item's note. */
+  private readonly lineWords: ReadonlySet<string>;
+
   constructor(
     private readonly checklists: readonly Checklist[],
     private readonly names: IndicatorNames,
     private readonly evaluations: Evaluations | null = null,
     /** The asked-fact kinds and measures the pipeline reads questions with (corpus/lexicon). */
     private readonly lexicon: Lexicon = loadLexicon(),
-  ) {}
+  ) {
+    this.lineWords = new Set([...names.stages.flatMap((s) => s.names), ...[...names.programs.values()].flat(), ...lexicon.nationalReferences]);
+  }
 
   /** The chat's answerer: the passage pipeline, then the data where it answers. The eval runs the same two steps. */
   over(pipeline: AnswerPipeline): Answerer {
@@ -47,12 +52,12 @@ export class IndicatorAnswers {
   }
 
   private choose(plan: QueryPlan, passage: Answer, previous?: Topic): Answer {
+    const text = normalQuestion(plan.repaired, this.names);
     const follow = previous ? followUpQuestion(plan.repaired, previous, this.names) : null;
     // The passages found for 那初中呢 are about nothing in particular: a follow-up is answered from the data alone.
-    if (follow) return this.fromData(plan, { ...passage, status: 'not_found', quotes: [], citations: [] }, follow);
+    if (follow) return this.fromData(plan, text, { ...passage, status: 'not_found', quotes: [], citations: [] }, follow);
     const q = readIndicatorQuestion(plan.repaired, this.names);
     // 优均由哪几部分构成 / 基均和优均有啥不一样: the evaluation as a whole, unless the question is about one indicator, part or veto.
-    const text = normalQuestion(plan.repaired, this.names);
     const read = this.evaluations ? readOverviewQuestion(text, this.evaluations) : null;
     // 资源配置和教育质量分别是第几条 names parts, but asks where they are, not what they hold.
     const overview = read && (read.aspect === 'articles' || !q || (q.indicators.length === 0 && q.parts.length === 0 && q.vetoes.length === 0 && q.requirements.length === 0)) ? read : null;
@@ -75,7 +80,7 @@ export class IndicatorAnswers {
     // With the asker's own figures (新建的音乐教室100平) the situation is theirs, whatever the segmenter takes for a place name.
     const elsewhere = q.figures.length === 0 && plan.concepts.some((c) => (c.place || c.scope) && !c.forms.some(named));
     if (!q.uncovered && (ownDocument || elsewhere)) return passage;
-    return this.fromData(plan, passage, q);
+    return this.fromData(plan, text, passage, q);
   }
 
   /**
@@ -198,10 +203,10 @@ export class IndicatorAnswers {
    * When the question names people (校长) and every indicator matched is, by its own name, about
    * other people only (教师交流轮岗比例): what to say, else null. 骨干教师 is 教师: names match by inclusion.
    */
-  private offGroup(plan: QueryPlan, q: IndicatorQuestion): string | null {
+  private offGroup(text: string, q: IndicatorQuestion): string | null {
     if (q.indicators.length === 0) return null;
-    const groupsIn = (text: string) => this.names.groups.filter((g) => g.names.some((w) => text.includes(w)));
-    const asked = groupsIn(normalQuestion(plan.repaired, this.names));
+    const groupsIn = (t: string) => this.names.groups.filter((g) => g.names.some((w) => t.includes(w)));
+    const asked = groupsIn(text);
     if (asked.length === 0) return null;
     const own = q.indicators.map((n) => groupsIn(n.indicator.name));
     if (!own.every((gs) => gs.length > 0 && !gs.some((g) => asked.includes(g)))) return null;
@@ -210,7 +215,8 @@ export class IndicatorAnswers {
     return `${items}说的是${about}；检查清单里没有${asked.map((g) => g.names[0]!).join('、')}的这一项`;
   }
 
-  private fromData(plan: QueryPlan, passage: Answer, q: IndicatorQuestion): Answer {
+  /** `text`: the question as `normalQuestion` reads it. */
+  private fromData(plan: QueryPlan, text: string, passage: Answer, q: IndicatorQuestion): Answer {
     // A comparison (这个区方案里的比例和优均的要求一样吗) keeps each side's quote.
     const kept = passage.status !== 'answered' ? { quotes: [], citations: [] } : plan.comparison ? { quotes: passage.quotes, citations: passage.citations } : this.relatedQuotes(passage, q);
     if (q.uncovered) {
@@ -229,13 +235,12 @@ export class IndicatorAnswers {
     }
     const summaries = this.evaluations ? q.parts.flatMap((p) => partSummaryFacts(this.evaluations!, p.title)) : [];
     // The stages and the evaluations are the standard line's own words; any other key word the note speaks of brings the note.
-    const lineWords = new Set([...this.names.stages.flatMap((s) => s.names), ...[...this.names.programs.values()].flat(), ...this.lexicon.nationalReferences]);
-    const asked = plan.concepts.filter((c) => c.key && !c.forms.some((f) => lineWords.has(f))).map((c) => c.forms[0]!);
+    const asked = plan.concepts.filter((c) => c.key && !c.forms.some((f) => this.lineWords.has(f))).map((c) => c.forms[0]!);
     const facts = [...summaries, ...indicatorFacts(this.checklists, q), ...noteFacts(q, asked)];
     if (facts.length === 0) return passage;
     // 小学六年巩固率: the only item is 全县初中三年巩固率, whose own name says it is about another stage.
     // 校长每年交流多少比例: the only item is 教师交流轮岗比例, about other people.
-    const off = this.offStage(q) ?? this.offGroup(plan, q);
+    const off = this.offStage(q) ?? this.offGroup(text, q);
     if (off) {
       const fact = { text: off, source: null, unverified: false, noStandard: true };
       return this.missingStandard(plan, passage, kept, [fact, ...facts]);

@@ -71,8 +71,7 @@ export function parseFigure(input: string, field: UnitSpec): FigureResult {
   let factor = 1;
   const target = fieldUnit(field.unit);
   // 50万 for a sum of money is 50 万元; for people, 1.2万 is 12000 (numberOf).
-  const moneyScale = target?.dim === 'money' ? /(?<=\d)(万|亿)$/u.exec(body) : null;
-  if (moneyScale) body = `${body}元`;
+  if (target?.dim === 'money' && /\d[万亿]$/u.test(body)) body += '元';
   for (const u of UNIT_WORDS) {
     const w = u.words.find((x) => body.endsWith(x));
     if (!w) continue;

@@ -78,7 +78,6 @@ function figuresOf(text: string, names: IndicatorNames, named: readonly { at: nu
   return out;
 }
 
-/** The indicators named, longest name first, each stretch of the question naming one indicator per checklist. */
 /**
  * 残疾儿童入学率 / 小学骨干教师: the question is nothing but an indicator's name, with a stage or an
  * evaluation at most. Typed like a search, it asks what the indicator must reach.
@@ -98,11 +97,12 @@ function onlyNames(text: string, spans: readonly { at: number; end: number; name
   return pieces.every((piece) => {
     let rest = piece;
     for (const w of words) rest = rest.replaceAll(w, '');
-    rest = rest.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '').replace(/^(的|之)+|(的|之)+$/gu, '');
+    rest = rest.replace(/[^\p{L}\p{N}]/gu, '').replace(/^(的|之)+|(的|之)+$/gu, '');
     return rest === '' || ownNames.some((n) => n.includes(rest));
   });
 }
 
+/** The indicators named, longest name first, each stretch of the question naming one indicator per checklist. */
 function indicatorsNamed(text: string, names: IndicatorNames): { named: NamedIndicator; at: number; end: number }[] {
   const hits: { at: number; end: number; named: NamedIndicator; length: number }[] = [];
   for (const named of names.indicators) {

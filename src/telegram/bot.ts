@@ -88,8 +88,8 @@ export interface JunhengBot {
   replayUnfinished(): Promise<number>;
   /** Queues a background re-index after the ones under way (the shared corpus changed); resolves with its summary. */
   enqueueReindex(): Promise<IngestSummary>;
-  /** Tells a chat how a re-index ended: its summary, or why it failed (undefined: nothing was needed). */
-  reportReindex(chatId: number, reindex: Promise<IngestSummary | undefined>): void;
+  /** Tells these chats how a re-index ended: its summary, or why it failed (undefined: nothing was needed). */
+  reportReindex(chatIds: readonly number[], reindex: Promise<IngestSummary | undefined>): void;
 }
 
 /** Runs re-indexes one after another: an upload during a run is indexed by the next. */
@@ -263,20 +263,19 @@ export function createBot(o: BotOptions): JunhengBot {
     });
     if (saved.identical) return;
     // Not awaited: questions keep being answered from the current index meanwhile.
-    reportReindex(chatId, reindexQueue.enqueue());
+    reportReindex([chatId], reindexQueue.enqueue());
   });
 
-  function reportReindex(chatId: number, reindex: Promise<IngestSummary | undefined>): void {
-    reindex
-      .then(
-        (summary) => (summary ? bot.api.sendMessage(chatId, summaryText(summary)) : undefined),
-        (e: unknown) => {
-          o.log.error({ err: e }, 'background re-index failed');
-          const msg = e instanceof JunhengError ? e.userMessage : '内部错误';
-          return bot.api.sendMessage(chatId, TEXT.reindexFailed(msg));
-        },
-      )
-      .catch((e: unknown) => o.log.error({ err: e }, 'could not report the re-index result'));
+  function reportReindex(chatIds: readonly number[], reindex: Promise<IngestSummary | undefined>): void {
+    const tell = (text: string) =>
+      Promise.all(chatIds.map((id) => bot.api.sendMessage(id, text).catch((e: unknown) => o.log.error({ err: e, chat: id }, 'could not report the re-index result'))));
+    void reindex.then(
+      (summary) => (summary ? tell(summaryText(summary)) : undefined),
+      (e: unknown) => {
+        o.log.error({ err: e }, 'background re-index failed');
+        return tell(TEXT.reindexFailed(e instanceof JunhengError ? e.userMessage : '内部错误'));
+      },
+    );
   }
 
   /** Publishes an upload; a failure (logged) is what the admin is told, the local copy stays. */

@@ -111,7 +111,7 @@ export async function startTelegram(
     for (const id of t.adminIds) await bot.api.sendMessage(id, text).catch((e: unknown) => log.warn({ err: e, admin: id }, 'could not tell an admin'));
   }
   // An upload before a crash was promised a notice when its index is built: this start built it.
-  if (options.startIngest) for (const id of t.adminIds) reportReindex(id, options.startIngest);
+  if (options.startIngest) reportReindex(t.adminIds, options.startIngest);
 
   // Started last, once the transport runs: a start that fails above leaves no listening connection behind.
   const following = async (stopTransport: () => Promise<void>): Promise<RunningBot> => {

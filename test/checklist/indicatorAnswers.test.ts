@@ -23,6 +23,14 @@ const lexicon = loadLexicon();
 const facts = (q: string) => indicatorFacts(checklists, readIndicatorQuestion(q, names)!).map((f) => f.text);
 const indicator = (checklist: string, id: string) => checklists.find((c) => c.id === checklist)!.indicators.find((i) => i.id === id) as NumericIndicator;
 const noAnswer: Answer = { question: '', status: 'not_found', quotes: [], citations: [], reason: { code: 'no_match' }, suggestions: [] };
+/** The passages' answer: one quote, the whole passage, from a document or the project's restatement. */
+const quoted = (text: string, kind: 'document' | 'restatement', title: string, sectionPath: string[] = []): Answer => ({
+  ...noAnswer,
+  status: 'answered',
+  reason: { code: 'answered' },
+  quotes: [{ text, citation: 0 }],
+  citations: [{ passageId: 1, source: kind === 'restatement' ? '整理稿.md' : 'x.txt', title, sectionPath, page: null, pageEnd: null, text, kind }],
+});
 
 describe('reading an indicator question', () => {
   it('knows an indicator by its everyday name, the stage, and the asker\'s student count', () => {
@@ -201,13 +209,7 @@ describe('indicator answers in the chat', () => {
   });
 
   it('keeps as 相关原文 only the quotes that speak of the item the data answers about', () => {
-    const restated = (text: string): Answer => ({
-      ...noAnswer,
-      status: 'answered',
-      reason: { code: 'answered' },
-      quotes: [{ text, citation: 0 }],
-      citations: [{ passageId: 1, source: 's.md', title: '标准整理稿', sectionPath: ['（二）经费'], page: null, pageEnd: null, text, kind: 'restatement' }],
-    });
+    const restated = (text: string) => quoted(text, 'restatement', '标准整理稿', ['（二）经费']);
     const other = finish('特殊教育学校生均公用经费要多少', restated('第4项：每所学校的教师培训经费不少于本校年度公用经费预算总额的5%。'));
     expect(other.status).toBe('answered');
     expect(other.facts![0]!.text).toContain('6000');
@@ -221,13 +223,7 @@ describe('indicator answers in the chat', () => {
   });
 
   it('asked for the national standard and a county\'s own figure at once, the data answers and the county\'s passage stays', () => {
-    const county: Answer = {
-      ...noAnswer,
-      status: 'answered',
-      reason: { code: 'answered' },
-      quotes: [{ text: '2020年,全县适龄残疾儿童少年入学率达到95.6%。', citation: 0 }],
-      citations: [{ passageId: 1, source: 'x.txt', title: '某县工作总结', sectionPath: [], page: null, pageEnd: null, text: '2020年,全县适龄残疾儿童少年入学率达到95.6%。', kind: 'document' }],
-    };
+    const county = quoted('2020年,全县适龄残疾儿童少年入学率达到95.6%。', 'document', '某县工作总结');
     const both = finish('残疾儿童少年入学率，国家优均要求多少？那个县2020年实际做到多少？', county);
     expect(both.status).toBe('answered');
     expect(both.facts![0]!.text).toContain('不少于 95 %');
@@ -261,13 +257,7 @@ describe('indicator answers in the chat', () => {
   });
 
   it('an item with no national value is not answered by one school\'s own figure (生均8册); the restatement may answer', () => {
-    const school: Answer = {
-      ...noAnswer,
-      status: 'answered',
-      reason: { code: 'answered' },
-      quotes: [{ text: '图书2441册，生均8册。', citation: 0 }],
-      citations: [{ passageId: 1, source: 'x.txt', title: '某小学均衡发展实施方案', sectionPath: ['一、基本情况'], page: null, pageEnd: null, text: '图书2441册，生均8册。', kind: 'document' }],
-    };
+    const school = quoted('图书2441册，生均8册。', 'document', '某小学均衡发展实施方案', ['一、基本情况']);
     const a = finish('生均图书要多少册', school);
     expect(a.status).toBe('partial');
     expect(a.facts![0]!.text).toContain('国家没有规定单项达标值');
@@ -283,13 +273,7 @@ describe('indicator answers in the chat', () => {
   });
 
   it('an evaluation asked for an item it does not have is partial, even when a county\'s document mentions the topic', () => {
-    const county: Answer = {
-      ...noAnswer,
-      status: 'answered',
-      reason: { code: 'answered' },
-      quotes: [{ text: '配备专兼职心理辅导教师187人', citation: 0 }],
-      citations: [{ passageId: 1, source: 'x.txt', title: '某县自评报告', sectionPath: [], page: null, pageEnd: null, text: '配备专兼职心理辅导教师187人', kind: 'document' }],
-    };
+    const county = quoted('配备专兼职心理辅导教师187人', 'document', '某县自评报告');
     const a = finish('优质均衡对学校心理健康教师的配备比例有什么规定', county);
     expect(a.status).toBe('partial');
     expect(a.quotes).toEqual(county.quotes);
@@ -301,13 +285,7 @@ describe('indicator answers in the chat', () => {
   });
 
   it('a restatement passage that never names what the question is about (食堂) is partial; one that names it answers', () => {
-    const restated = (text: string): Answer => ({
-      ...noAnswer,
-      status: 'answered',
-      reason: { code: 'answered' },
-      quotes: [{ text, citation: 0 }],
-      citations: [{ passageId: 1, source: '整理稿.md', title: '整理稿', sectionPath: ['（二）校舍、场地与设备'], page: null, pageEnd: null, text, kind: 'restatement' }],
-    });
+    const restated = (text: string) => quoted(text, 'restatement', '整理稿', ['（二）校舍、场地与设备']);
     const corpus = ['生均教学及辅助用房面积：小学不少于4.5平方米', '学生食堂按规定配备', '心理健康教育教师按规定配备', '按国家标准配备', '在校学生数', '每百名学生', '每所学校', '学校规模', '优质均衡发展', '优质均衡评估'];
     const df = (t: string) => corpus.filter((x) => x.includes(t)).length;
     const withCorpus = (q: string, passage: Answer) => answers.finish(planQuery(q, { lexicon, df }), passage);
@@ -340,13 +318,7 @@ describe('indicator answers in the chat', () => {
     // Asked in the data's own measure, the same item answers.
     expect(finish('小学网络多媒体教室每百名学生要几间').status).toBe('answered');
     // A county's own count in that measure is no rule: still partial, the passage kept as related text.
-    const county: Answer = {
-      ...noAnswer,
-      status: 'answered',
-      reason: { code: 'answered' },
-      quotes: [{ text: '建成多媒体教室1448个，配备电脑3808台。', citation: 0 }],
-      citations: [{ passageId: 1, source: 'x.txt', title: '某县工作总结', sectionPath: [], page: null, pageEnd: null, text: '建成多媒体教室1448个，配备电脑3808台。', kind: 'document' }],
-    };
+    const county = quoted('建成多媒体教室1448个，配备电脑3808台。', 'document', '某县工作总结');
     // 多大 asks for an area: a count of rooms per 100 students is none.
     const size = finish('网络多媒体教室每间面积要多大');
     expect(size.status).toBe('partial');
