@@ -76,6 +76,7 @@ const states = (f: CandidateFeatures, plan: QueryPlan) =>
   f.factStated === 1 &&
   f.unitStated === 1 &&
   f.yearsFound === 1 &&
+  f.itemsFound === 1 &&
   f.measureStated === 1 &&
   f.factNear >= f.keyInSentence &&
   // A passage about another county or school does not answer for the one named; a comparison names two, each passage one.
@@ -104,6 +105,9 @@ export function decide(input: DecisionInput, tuning: Tuning, lexicon: Lexicon): 
   if (top.scopeFound === 0 && input.plan.comparison === null) {
     const names = input.plan.concepts.filter((c) => c.scope).map((c) => c.forms[0]!);
     return { status: 'partial', chosen: 0, probability, features, asked: { kind: 'scope', label: names.join('、') } };
+  }
+  if (top.itemsFound === 0) {
+    return { status: 'partial', chosen: 0, probability, features, asked: { kind: 'items', label: input.plan.items.map((r) => r.words).join('、') } };
   }
   const missing = top.unitStated === 1 ? [] : input.plan.asked.units.map((u) => u.label);
   if (missing.length === 0 && top.yearsFound === 0) {

@@ -1,6 +1,6 @@
 import type { Lexicon } from './lexicon.js';
 import type { Concept, QueryPlan } from './plan.js';
-import { ITEM_MARKERS } from './listItems.js';
+import { ITEM_MARKERS, itemNumbers } from './listItems.js';
 import { sentencesOf } from './quote.js';
 
 /**
@@ -49,6 +49,7 @@ export const CANDIDATE_FEATURES = [
   'factNear',
   'numbersFound',
   'yearsFound',
+  'itemsFound',
   'measureStated',
   'keyInSentence',
   'rankWord',
@@ -184,6 +185,13 @@ export function containsNumber(text: string, n: string): boolean {
   return new RegExp(`(?<![\\d.])${escape(n)}(?![\\d.]*\\d)`, 'u').test(text);
 }
 
+/** Every item the question points at (第4条) is one the passage holds, in its text or section path. */
+function itemsFound(plan: QueryPlan, texts: CandidateTexts): number {
+  if (plan.items.length === 0) return 1;
+  const held = itemNumbers(`${texts.text}\n${texts.context}`);
+  return plan.items.every((r) => held.has(r.n)) ? 1 : 0;
+}
+
 const rankShare = (r: number | null) => (r === null ? 0 : 1 / (1 + r));
 
 export function candidateFeatures(
@@ -223,6 +231,7 @@ export function candidateFeatures(
     // People count in their own measure words (几个娃, 几本书) where documents write 人, 册: a feature, not a gate.
     measureStated: statesMeasure(texts.text, plan.asked.written) ? 1 : 0,
     yearsFound: plan.years.every((y) => containsNumber(texts.text, y) || containsNumber(texts.context, y)) ? 1 : 0,
+    itemsFound: itemsFound(plan, texts),
     keyInSentence: keyInSentence(sentences, key),
     rankWord: rankShare(ranks.word),
     rankBigram: rankShare(ranks.bigram),

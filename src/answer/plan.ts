@@ -1,6 +1,7 @@
 import { segmentWords, tagWords, type TaggedWord } from '../index/segment.js';
 import type { Lexicon, UnitGroup } from './lexicon.js';
 import { arabicQuantities } from './numerals.js';
+import { itemReferences, type ItemReference } from './listItems.js';
 
 /**
  * Step 1 of answering: what the question asks, computed once. Pure: the
@@ -60,6 +61,8 @@ export interface QueryPlan {
   numbers: string[];
   /** Years the question names (2021年): a passage about other years does not state what was asked. */
   years: string[];
+  /** Numbered items the question points at (第4条和第5条): a passage without them does not state what was asked. */
+  items: ItemReference[];
   /** "调研报告里…": the words naming the document the question points into. */
   documentRef: string | null;
   /** Words of the document named anywhere in the question (整改方案给乡村学校… → 整改, 方案): which passages come from it. */
@@ -269,6 +272,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     asked: { kind: stripped.asks, units, measure, written: measure === null ? [] : [...(lexicon.writtenMeasures.get(measure) ?? [measure])] },
     numbers: [...new Set(normal.match(/\d+(?:\.\d+)?/gu) ?? [])],
     years: [...new Set([...normal.matchAll(/(?<!\d)((?:19|20)\d{2})\s*年/gu)].map((m) => m[1]!))],
+    items: itemReferences(normal),
     documentRef,
     documentWords: segmentWords(documentRef ?? lexicon.documentPhrases.find((w) => normal.includes(w)) ?? '').filter((w) => w.length >= 2),
     localOnly: lexicon.localReferences.some((w) => normal.includes(w)) && !lexicon.nationalReferences.some((w) => normal.includes(w)),

@@ -196,5 +196,6 @@ function askedText(asked: AskedFact): string {
   if (asked.kind === 'unit') return ANSWER.askedUnit(asked.label);
   if (asked.kind === 'years') return ANSWER.askedYear(asked.label);
   if (asked.kind === 'scope') return ANSWER.askedScope(asked.label);
+  if (asked.kind === 'items') return ANSWER.askedItems(asked.label);
   return asked.label;
 }

@@ -84,6 +84,7 @@ export const ANSWER = {
     `文件里没有关于${missing.map((m) => `「${m}」`).join('、')}的内容，无法回答这个问题。可以去掉这个限定再问，或确认相关文件已经放进语料库。`,
   askedUnit: (units: string) => `按${units}计的数字`,
   askedYear: (years: string) => `${years}年的情况`,
+  askedItems: (items: string) => `${items}（找到的段落里没有这样编号的条目）`,
   askedScope: (names: string) => `「${names}」的情况（找到的段落讲的是别处）`,
   /** not_found with the asked kind of fact missing everywhere. */
   factMissing: (asked: string) => `文件里没有写明您问的${asked}。可以换个说法再问，或确认相关文件已经放进语料库。`,

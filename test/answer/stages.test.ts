@@ -141,6 +141,16 @@ describe('decide', () => {
     });
   });
 
+  it('a passage without the numbered items asked (第4条) is partial, naming them; one holding them answers', () => {
+    const { plan, ranked: r } = ranked('实施方案的第4条和第5条讲什么', '实施方案：1、成立领导小组。2、落实经费。3、开展培训。');
+    expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0), lexicon)).toMatchObject({
+      status: 'partial',
+      asked: { kind: 'items', label: '第4条、第5条' },
+    });
+    const held = ranked('实施方案的第4条和第5条讲什么', '实施方案：\n4、改善办学条件。\n5、加强教师培训。');
+    expect(decide({ ...held, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0), lexicon).status).toBe('answered');
+  });
+
   it('refuses below the threshold, with no topic, and for a name the corpus never mentions', () => {
     const { plan, ranked: r } = ranked('体育场馆面积是多少', '校舍面积充足');
     expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0.9), lexicon)).toMatchObject({ status: 'not_found', reason: 'no_match' });

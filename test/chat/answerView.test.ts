@@ -321,6 +321,10 @@ describe('the answer view: what is missing, in the user\'s words', () => {
     expect(answerReply(partialWith({ kind: 'years', label: '2021' })).text).toContain('没有写明您问的2021年的情况');
   });
 
+  it('names the numbered items the passage found does not hold', () => {
+    expect(answerReply(partialWith({ kind: 'items', label: '第14条' })).text).toContain('没有写明您问的第14条（找到的段落里没有这样编号的条目）');
+  });
+
   it('says the passage found speaks of another place than the one asked', () => {
     expect(answerReply(partialWith({ kind: 'scope', label: '拜城县' })).text).toContain('没有写明您问的「拜城县」的情况（找到的段落讲的是别处）');
   });
