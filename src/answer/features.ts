@@ -185,10 +185,10 @@ export function containsNumber(text: string, n: string): boolean {
   return new RegExp(`(?<![\\d.])${escape(n)}(?![\\d.]*\\d)`, 'u').test(text);
 }
 
-/** Every item the question points at (第4条) is one the passage holds, in its text or section path. */
+/** Every item the question points at (第4条) is one the passage holds, in its text or section path (not the previous passage's end). */
 function itemsFound(plan: QueryPlan, texts: CandidateTexts): number {
   if (plan.items.length === 0) return 1;
-  const held = itemNumbers(`${texts.text}\n${texts.context}`);
+  const held = itemNumbers(`${texts.text}\n${texts.section}`);
   return plan.items.every((r) => held.has(r.n)) ? 1 : 0;
 }
 

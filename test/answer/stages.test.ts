@@ -151,6 +151,13 @@ describe('decide', () => {
     expect(decide({ ...held, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0), lexicon).status).toBe('answered');
   });
 
+  it('an item number at the end of the previous passage is not one this passage holds; one in its section path is', () => {
+    const plan = planQuery('保障措施第3条是什么', { lexicon });
+    const ctx: CandidateTexts = { text: '成立组织机构，落实责任。', heading: '某校方案 四、保障措施', section: '四、保障措施 › 1、成立组织机构', context: '某校方案 3、硬化面积780平方米。' };
+    expect(candidateFeatures(plan, ctx, noRanks, idf, lexicon).itemsFound).toBe(0);
+    expect(candidateFeatures(plan, { ...ctx, section: '四、保障措施 › 3、搞好校本教研' }, noRanks, idf, lexicon).itemsFound).toBe(1);
+  });
+
   it('refuses below the threshold, with no topic, and for a name the corpus never mentions', () => {
     const { plan, ranked: r } = ranked('体育场馆面积是多少', '校舍面积充足');
     expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0.9), lexicon)).toMatchObject({ status: 'not_found', reason: 'no_match' });
