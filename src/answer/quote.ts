@@ -107,6 +107,7 @@ export function selectSentences(
   let best = 0;
   for (let i = 1; i < sentences.length; i++) if (rank(i) > rank(best)) best = i;
 
+  const sourceLine = (t: string) => lexicon.sourceMarkers.some((m) => t.startsWith(`${m}：`) || t.startsWith(`${m}:`));
   const chosen = new Set([best]);
   const have = new Set(scored[best]!.covered);
   let length = sentences[best]!.length;
@@ -116,6 +117,13 @@ export function selectSentences(
     for (const k of scored[i]!.covered) have.add(k);
     length += sentences[i]!.length;
   };
+  // A 出处 line names where its item comes from and states nothing: the item it closes is the answer.
+  if (sourceLine(sentences[best]!)) {
+    for (let i = best - 1; i >= 0 && !sourceLine(sentences[i]!) && fits(i); i--) {
+      add(i);
+      if (ITEM_START.test(sentences[i]!) || heading[i]) break;
+    }
+  }
   // After a heading or a colon the content follows: take it while it fits (a heading alone never answers).
   for (let i = best + 1; i < sentences.length; i++) {
     const previous = sentences[i - 1]!;
@@ -163,7 +171,6 @@ export function selectSentences(
   // A quote that begins inside a list item keeps the item's lead line when it is a heading.
   const first = Math.min(...chosen);
   if (first > 0 && heading[first - 1] && !heading[first] && fits(first - 1)) add(first - 1);
-  const sourceLine = (t: string) => lexicon.sourceMarkers.some((m) => t.startsWith(`${m}：`) || t.startsWith(`${m}:`));
   const lastChosen = Math.max(...chosen);
   for (let i = lastChosen + 1; i <= lastChosen + 2 && i < sentences.length; i++) {
     if (sourceLine(sentences[i]!)) {

@@ -69,6 +69,12 @@ describe('selectSentences', () => {
     expect(q).toContain('10%');
   });
 
+  it('quotes the item a 出处 line closes when only the 出处 line names what was asked (第六条)', () => {
+    const text = '5.场馆面积：小学不少于7.5平方米。6.仪器设备值：小学不少于2000元，初中不少于2500元。出处：办法第六条第（六）项。';
+    const q = quote('办法第六条讲了啥', text);
+    expect(q).toBe('6.仪器设备值：小学不少于2000元，初中不少于2500元。出处：办法第六条第（六）项。');
+  });
+
   it('keeps the 出处 line that follows the quoted rule', () => {
     const q = quote('申报优均要满足什么条件', '申报优质均衡须通过基本均衡认定满3年。出处：优质均衡办法。');
     expect(q).toContain('出处：优质均衡办法。');
