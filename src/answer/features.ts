@@ -14,7 +14,7 @@ export interface CandidateTexts {
   text: string;
   /** Document title and section path. */
   heading: string;
-  /** Section path only. */
+  /** Section path only, one heading per line (outermost first). */
   section: string;
   /** Heading plus the section intro and the end of the previous passage. */
   context: string;
@@ -50,6 +50,7 @@ export const CANDIDATE_FEATURES = [
   'numbersFound',
   'yearsFound',
   'itemsFound',
+  'otherAlternative',
   'measureStated',
   'keyInSentence',
   'rankWord',
@@ -185,6 +186,19 @@ export function containsNumber(text: string, n: string): boolean {
   return new RegExp(`(?<![\\d.])${escape(n)}(?![\\d.]*\\d)`, 'u').test(text);
 }
 
+/**
+ * The nearest heading that names a side of an alternatives group names only another side than the
+ * question (问优均; the passage sits under 六、基本均衡…的评估内容, in a document whose title names both): 1, else 0.
+ */
+function otherAlternative(plan: QueryPlan, texts: CandidateTexts): number {
+  const headings = texts.section.split('\n').reverse();
+  const elsewhere = plan.alternatives.some((a) => {
+    const nearest = headings.find((h) => a.named.some((w) => h.includes(w)) || a.others.some((w) => h.includes(w)));
+    return nearest !== undefined && !a.named.some((w) => nearest.includes(w));
+  });
+  return elsewhere ? 1 : 0;
+}
+
 /** Every item the question points at (第4条) is one the passage holds, in its text or section path (not the previous passage's end). */
 function itemsFound(plan: QueryPlan, texts: CandidateTexts): number {
   if (plan.items.length === 0) return 1;
@@ -232,6 +246,7 @@ export function candidateFeatures(
     measureStated: statesMeasure(texts.text, plan.asked.written) ? 1 : 0,
     yearsFound: plan.years.every((y) => containsNumber(texts.text, y) || containsNumber(texts.context, y)) ? 1 : 0,
     itemsFound: itemsFound(plan, texts),
+    otherAlternative: otherAlternative(plan, texts),
     keyInSentence: keyInSentence(sentences, key),
     rankWord: rankShare(ranks.word),
     rankBigram: rankShare(ranks.bigram),

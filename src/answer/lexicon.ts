@@ -18,7 +18,8 @@ const SynonymsFile = z.array(
 );
 const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(), reason }).strict());
 const WordGroups = z.array(z.object({ words, reason }).strict());
-const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups }).strict();
+const AlternativeGroups = z.array(z.object({ sides: z.array(words).min(2), reason }).strict());
+const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, alternatives: AlternativeGroups }).strict();
 const UnitsFile = z.array(z.object({ label: z.string().min(1), forms: words, reason }).strict());
 const WrittenMeasuresFile = z.array(z.object({ asked: words, written: z.array(z.string().min(1)), reason }).strict());
 const AskedFactsFile = z.array(z.object({ kind: z.string().min(1), label: z.string().min(1), evidence: words, reason }).strict());
@@ -110,6 +111,8 @@ export interface Lexicon {
   documentPhrases: readonly string[];
   /** Words a sentence opens with when it goes on from the one before (若, 其中, 该). */
   dependentStarts: readonly string[];
+  /** Groups of things that exclude each other (优质均衡 / 基本均衡); each side lists all its spellings. */
+  alternatives: readonly (readonly (readonly string[])[])[];
   units: readonly UnitGroup[];
   askedFacts: ReadonlyMap<string, AskedFactKind>;
   /** Measure words after which a Chinese numeral is a quantity (三年 → 3年). */
@@ -181,6 +184,7 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     nationalReferences: fn.nationalReferences.flatMap((g) => g.words),
     documentPhrases: fn.documentPhrases.flatMap((g) => g.words).sort((a, b) => b.length - a.length),
     dependentStarts: fn.dependentStarts.flatMap((g) => g.words),
+    alternatives: fn.alternatives.map((g) => g.sides),
     units,
     askedFacts,
     measureWords: parseFile(sources, 'measure-words.yaml', WordGroups).flatMap((g) => g.words),

@@ -72,6 +72,11 @@ export interface QueryPlan {
    * national standard: the project's restatement of the standards cannot answer it.
    */
   localOnly: boolean;
+  /**
+   * Per alternatives group (优质均衡 / 基本均衡) of which the question names exactly one side: that side's
+   * spellings and the other sides'. A section naming only another side is about something else.
+   */
+  alternatives: { named: string[]; others: string[] }[];
   /** Indexes into concepts of the two sides of a comparison (A和B有什么区别), or null. */
   comparison: [number[], number[]] | null;
   /**
@@ -276,9 +281,18 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     documentRef,
     documentWords: segmentWords(documentRef ?? lexicon.documentPhrases.find((w) => normal.includes(w)) ?? '').filter((w) => w.length >= 2),
     localOnly: lexicon.localReferences.some((w) => normal.includes(w)) && !lexicon.nationalReferences.some((w) => normal.includes(w)),
+    alternatives: namedAlternatives(normal, lexicon),
     comparison: stripped.asks === 'comparison' || lexicon.eachMarkers.some((m) => normal.includes(m)) ? comparisonSides(normal, concepts, lexicon) : null,
     head: ctx.df ? headOf(concepts, ctx.df) : null,
   };
+}
+
+function namedAlternatives(normal: string, lexicon: Lexicon): QueryPlan['alternatives'] {
+  return lexicon.alternatives.flatMap((sides) => {
+    const named = sides.filter((side) => side.some((w) => normal.includes(w)));
+    if (named.length !== 1) return [];
+    return [{ named: [...named[0]!], others: sides.filter((side) => side !== named[0]).flat() }];
+  });
 }
 
 /**

@@ -43,7 +43,7 @@ export class TermStats {
       this.byId.set(p.id, {
         text: this.texts[i]!,
         heading: normalizeForSearch([p.title, ...p.sectionPath].join(' ')),
-        section: normalizeForSearch(p.sectionPath.join(' ')),
+        section: normalizeForSearch(p.sectionPath.join('\n')),
         context: normalizeForSearch([p.title, ...p.sectionPath, intro === this.texts[i] ? '' : intro, prev].join(' ')),
       });
     });

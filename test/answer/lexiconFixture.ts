@@ -72,6 +72,9 @@ documentPhrases:
 dependentStarts:
   - words: [若, 其中]
     reason: 接着上一句
+alternatives:
+  - sides: [[优质均衡, 优均], [基本均衡, 基均]]
+    reason: 两项评估
 `,
     'units.yaml': `
 - label: 生均

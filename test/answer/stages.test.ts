@@ -158,6 +158,16 @@ describe('decide', () => {
     expect(candidateFeatures(plan, { ...ctx, section: '四、保障措施 › 3、搞好校本教研' }, noRanks, idf, lexicon).itemsFound).toBe(1);
   });
 
+  it('a passage under a heading naming only the other evaluation (问优均, 六、基本均衡的评估内容) is marked; one under the asked one is not', () => {
+    const plan = planQuery('优均评估包括几个方面', { lexicon });
+    expect(plan.alternatives).toEqual([{ named: ['优质均衡', '优均'], others: ['基本均衡', '基均'] }]);
+    const under = (section: string): CandidateTexts => ({ text: '评估分四个方面。', heading: section, section, context: section });
+    // The document title names both; the nearest heading naming either decides.
+    expect(candidateFeatures(plan, under('标准整理稿（基本均衡、优质均衡）\n六、基本均衡的评估内容\n（一）四个方面'), noRanks, idf, lexicon).otherAlternative).toBe(1);
+    expect(candidateFeatures(plan, under('标准整理稿（基本均衡、优质均衡）\n二、优质均衡的评估框架\n（一）四个方面'), noRanks, idf, lexicon).otherAlternative).toBe(0);
+    expect(candidateFeatures(planQuery('基本均衡和优质均衡有什么区别', { lexicon }), under('六、基本均衡的评估内容'), noRanks, idf, lexicon).otherAlternative).toBe(0);
+  });
+
   it('refuses below the threshold, with no topic, and for a name the corpus never mentions', () => {
     const { plan, ranked: r } = ranked('体育场馆面积是多少', '校舍面积充足');
     expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0.9), lexicon)).toMatchObject({ status: 'not_found', reason: 'no_match' });
