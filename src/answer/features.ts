@@ -191,6 +191,7 @@ export function containsNumber(text: string, n: string): boolean {
  * question (问优均; the passage sits under 六、基本均衡…的评估内容, in a document whose title names both): 1, else 0.
  */
 function otherAlternative(plan: QueryPlan, texts: CandidateTexts): number {
+  if (plan.alternatives.length === 0) return 0;
   const headings = texts.section.split('\n').reverse();
   const elsewhere = plan.alternatives.some((a) => {
     const nearest = headings.find((h) => a.named.some((w) => h.includes(w)) || a.others.some((w) => h.includes(w)));
