@@ -2,6 +2,7 @@ import type { Lexicon } from './lexicon.js';
 import type { Concept, QueryPlan } from './plan.js';
 import { ITEM_MARKERS, itemNumbers } from './listItems.js';
 import { sentencesOf } from './quote.js';
+import { percentsAsDigits } from './numerals.js';
 
 /**
  * What the reranker and the answerability score read of a candidate passage.
@@ -152,7 +153,7 @@ const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&');
 export function statesMeasure(text: string, written: readonly string[]): boolean {
   if (written.length === 0) return true;
   // 2014年 is a date, not a number of years.
-  return new RegExp(`(?:(?<![\\d.])(?!(?:19|20)\\d{2}\\s*年)\\d+(?:\\.\\d+)?|[一二三四五六七八九十百千两]+)\\s*(?:${written.map(escape).join('|')})`, 'u').test(text);
+  return new RegExp(`(?:(?<![\\d.])(?!(?:19|20)\\d{2}\\s*年)\\d+(?:\\.\\d+)?|[一二三四五六七八九十百千两]+)\\s*(?:${written.map(escape).join('|')})`, 'u').test(percentsAsDigits(text));
 }
 
 /**

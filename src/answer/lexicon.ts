@@ -16,7 +16,7 @@ const words = z.array(z.string().min(1)).min(1);
 const SynonymsFile = z.array(
   z.object({ everyday: words, document: words, equivalent: z.boolean().default(false), reason }).strict(),
 );
-const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(), reason }).strict());
+const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(), measure: z.string().min(1).optional(), reason }).strict());
 const WordGroups = z.array(z.object({ words, reason }).strict());
 const AlternativeGroups = z.array(z.object({ sides: z.array(words).min(2), reason }).strict());
 const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, alternatives: AlternativeGroups }).strict();
@@ -87,8 +87,8 @@ export interface AskedFactKind {
 
 export interface Lexicon {
   synonyms: readonly SynonymEntry[];
-  /** Longest first, so 多少钱 is matched before 多少. */
-  questionWords: readonly { word: string; asks: string | null }[];
+  /** Longest first, so 多少钱 is matched before 多少. `measure`: the measure the word itself asks the figure in (百分之多少 → %), or null. */
+  questionWords: readonly { word: string; asks: string | null; measure: string | null }[];
   stopwords: ReadonlySet<string>;
   frameNouns: ReadonlySet<string>;
   /** Words joining the two sides of a comparison (A和B). */
@@ -147,7 +147,7 @@ function parseFile<T>(sources: LexiconSources, name: string, schema: z.ZodType<T
 export function parseLexicon(sources: LexiconSources): Lexicon {
   const synonyms = parseFile(sources, 'synonyms.yaml', SynonymsFile);
   const questionWords = parseFile(sources, 'question-words.yaml', QuestionWordsFile)
-    .flatMap((g) => g.words.map((word) => ({ word, asks: g.asks })))
+    .flatMap((g) => g.words.map((word) => ({ word, asks: g.asks, measure: g.measure ?? null })))
     .sort((a, b) => b.word.length - a.word.length);
   const fn = parseFile(sources, 'function-words.yaml', FunctionWordsFile);
   const units = parseFile(sources, 'units.yaml', UnitsFile).map(({ label, forms }) => ({ label, forms }));

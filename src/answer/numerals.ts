@@ -37,17 +37,21 @@ export function chineseNumeralValue(s: string): number | null {
 
 const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&');
 
+/** 百分之九十五 → 95%: documents write the same share both ways. */
+export function percentsAsDigits(text: string): string {
+  if (!text.includes('百分之')) return text;
+  return text.replace(new RegExp(`百分之(${NUMERAL})`, 'gu'), (m, n: string) => {
+    const v = chineseNumeralValue(n);
+    return v === null ? m : `${v}%`;
+  });
+}
+
 /** 百分之九十五 → 95%, 三年 → 3年, 十二个班 → 12个班 (after the given measure words); ordinals (第三篇) stay. */
 export function arabicQuantities(text: string, measureWords: readonly string[]): string {
   const units = [...measureWords].sort((a, b) => b.length - a.length).map(escape).join('|');
   // 930万元 keeps its 万: a Chinese numeral run right after Arabic digits is a unit of them, not a number.
   const quantity = new RegExp(`(?<![第\\d.])(${NUMERAL})(?=(?:${units}))`, 'gu');
-  return text
-    .replace(new RegExp(`百分之(${NUMERAL})`, 'gu'), (m, n: string) => {
-      const v = chineseNumeralValue(n);
-      return v === null ? m : `${v}%`;
-    })
-    .replace(quantity, (m, n: string) => {
+  return percentsAsDigits(text).replace(quantity, (m, n: string) => {
       const v = chineseNumeralValue(n);
       return v === null ? m : String(v);
     });

@@ -329,6 +329,9 @@ function placeNames(words: readonly TaggedWord[], lexicon: Lexicon): TaggedWord[
 
 /** 多少册 → 册, 几所 → 所, 多少万元 → 万元: the unit the asked figure must come in. */
 function askedMeasure(lowered: string, lexicon: Lexicon): string | null {
+  // 百分之多少 names its measure before the asker.
+  const implied = lexicon.questionWords.find((q) => q.measure !== null && lowered.includes(q.word));
+  if (implied) return implied.measure;
   const words = [...lexicon.measureWords].sort((a, b) => b.length - a.length);
   const askers = lexicon.questionWords.filter((q) => q.asks === 'figure').map((q) => q.word);
   // 这几年, 哪几所 hold 几 without asking for a figure in 年 or 所.

@@ -10,6 +10,12 @@ describe('factStated', () => {
     expect(factStated(plan, '（3）关注进城务工人员子女等弱势群体，确保随迁子女依法平等接受教育。', lexicon)).toBe(false);
     expect(factStated(plan, '（3）随迁子女在公办学校就读的比例达到85%。', lexicon)).toBe(true);
   });
+
+  it('does not take an item number written 2. (full width 2． after normalising) for the figure asked', () => {
+    const plan = planQuery('整改方案给乡村学校安排的专项资金是多少', { lexicon });
+    expect(factStated(plan, '2.任务。 将专项资金用于加强乡村学校建设。 3.原则。', lexicon)).toBe(false);
+    expect(factStated(plan, '2.任务。 安排专项资金2.5万元用于乡村学校。', lexicon)).toBe(true);
+  });
 });
 
 describe('statesMeasure', () => {
@@ -27,6 +33,12 @@ describe('statesMeasure', () => {
   it('does not take a figure in another measure for the asked one', () => {
     expect(statesMeasure('小学不少于 2.3 间/百生', ['台'])).toBe(false);
     expect(statesMeasure('全县不少于 85 %', ['人', '名', '位'])).toBe(false);
+  });
+
+  it('a percentage counts whether written 85% or 百分之八十五; a bare number does not', () => {
+    expect(statesMeasure('社会认可度达到85%以上', ['%', '成'])).toBe(true);
+    expect(statesMeasure('社会认可度达到百分之八十五', ['%', '成'])).toBe(true);
+    expect(statesMeasure('社会认可度达到8', ['%', '成'])).toBe(false);
   });
 
   it('any text will do when any measure will do', () => {

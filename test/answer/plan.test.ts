@@ -77,6 +77,14 @@ describe('planQuery', () => {
     expect(planQuery('交流轮岗一次要交流几年', { lexicon: real }).asked.written).toEqual(['年']);
   });
 
+  it('百分之多少 asks for a percentage and is not searched as the number 100 (corpus lexicon)', () => {
+    const real = loadLexicon();
+    const p = planQuery('这个区的方案要求社会认可度达到百分之多少', { lexicon: real });
+    expect(p.asked).toMatchObject({ kind: 'figure', measure: '%', written: ['%', '成'] });
+    expect(p.concepts.map((c) => c.forms[0])).not.toContain('100');
+    expect(p.plain).not.toContain('百分');
+  });
+
   it('a quoted phrase is one key concept per part', () => {
     expect(quotedPhrases('“片联校、教师走教”怎么考核')).toEqual(['片联校、教师走教']);
     const p = plan('“片联校、教师走教”怎么考核');
