@@ -1,4 +1,4 @@
-import type { Lexicon } from './lexicon.js';
+import { statesAskedFact, type Lexicon } from './lexicon.js';
 import type { Concept, QueryPlan } from './plan.js';
 import { ITEM_MARKERS, itemNumbers } from './listItems.js';
 import { sentencesOf } from './quote.js';
@@ -132,7 +132,7 @@ export function factStated(plan: QueryPlan, text: string, lexicon: Lexicon): boo
   const fact = lexicon.askedFacts.get(kind);
   // A list item's number （3） states no figure.
   const body = text.replace(ITEM_MARKERS, ' ');
-  return !fact || fact.evidence.some((re) => re.test(body));
+  return !fact || statesAskedFact(fact, body);
 }
 
 /** Unit groups asked (生均, 每月 …) that the passage never states. */

@@ -22,7 +22,9 @@ const AlternativeGroups = z.array(z.object({ sides: z.array(words).min(2), reaso
 const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, alternatives: AlternativeGroups }).strict();
 const UnitsFile = z.array(z.object({ label: z.string().min(1), forms: words, reason }).strict());
 const WrittenMeasuresFile = z.array(z.object({ asked: words, written: z.array(z.string().min(1)), reason }).strict());
-const AskedFactsFile = z.array(z.object({ kind: z.string().min(1), label: z.string().min(1), evidence: words, reason }).strict());
+const AskedFactsFile = z.array(
+  z.object({ kind: z.string().min(1), label: z.string().min(1), evidence: words, except: WordGroups.default([]), reason }).strict(),
+);
 const TypoSchema = z.object({
   minLength: z.number().int().positive(),
   maxLength: z.number().int().positive(),
@@ -82,6 +84,15 @@ export interface AskedFactKind {
   kind: string;
   label: string;
   evidence: readonly RegExp[];
+  /** Words that look like evidence but are not (升旗, 城乡 end like place names): ignored before matching. */
+  except: readonly string[];
+}
+
+/** The text states a fact of this kind: some evidence pattern matches once the look-alike words are set aside. */
+export function statesAskedFact(fact: AskedFactKind, text: string): boolean {
+  let body = text;
+  for (const w of fact.except) if (body.includes(w)) body = body.replaceAll(w, ' ');
+  return fact.evidence.some((re) => re.test(body));
 }
 
 
@@ -160,7 +171,7 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
         throw new ConfigError(`词表文件 asked-facts.yaml 里 ${f.kind} 的正则表达式有误`, `${pattern}: ${(e as Error).message}`);
       }
     });
-    askedFacts.set(f.kind, { kind: f.kind, label: f.label, evidence });
+    askedFacts.set(f.kind, { kind: f.kind, label: f.label, evidence, except: f.except.flatMap((g) => g.words).sort((a, b) => b.length - a.length) });
   }
   for (const q of questionWords) {
     if (q.asks !== null && !askedFacts.has(q.asks)) {

@@ -1,7 +1,7 @@
 import { normalizeForSearch } from '../index/segment.js';
 import { conceptWeight } from './features.js';
 import { ITEM_MARKER } from './listItems.js';
-import type { Lexicon } from './lexicon.js';
+import { statesAskedFact, type Lexicon } from './lexicon.js';
 import type { Concept, QueryPlan } from './plan.js';
 
 /**
@@ -140,7 +140,7 @@ export function selectSentences(
     break;
   }
   const fact = plan.asked.kind ? lexicon.askedFacts.get(plan.asked.kind) : undefined;
-  const statesFact = (i: number) => !fact || fact.evidence.some((re) => re.test(sentences[i]!));
+  const statesFact = (i: number) => !fact || statesAskedFact(fact, sentences[i]!);
   if (fact && ![...chosen].some(statesFact)) {
     for (const i of [best + 1, best - 1, best + 2, best - 2]) {
       if (sentences[i] !== undefined && !chosen.has(i) && statesFact(i) && fits(i)) {

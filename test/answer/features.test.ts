@@ -11,6 +11,12 @@ describe('factStated', () => {
     expect(factStated(plan, '（3）随迁子女在公办学校就读的比例达到85%。', lexicon)).toBe(true);
   });
 
+  it('does not take a common word ending like a place name (升旗, 城乡, 社区) for the place asked', () => {
+    const plan = planQuery('北永康小学属于哪个县哪个镇', { lexicon });
+    expect(factStated(plan, '通过升旗仪式、红领巾广播站等活动，推进城乡学校结对，走进社区。', lexicon)).toBe(false);
+    expect(factStated(plan, '北永康小学位于拜城县康其乡，通过升旗仪式开展教育。', lexicon)).toBe(true);
+  });
+
   it('does not take an item number written 2. (full width 2． after normalising) for the figure asked', () => {
     const plan = planQuery('整改方案给乡村学校安排的专项资金是多少', { lexicon });
     expect(factStated(plan, '2.任务。 将专项资金用于加强乡村学校建设。 3.原则。', lexicon)).toBe(false);
