@@ -75,7 +75,8 @@ export class AnswerPipeline implements Answerer {
     this.tuning = options.tuning ?? loadTuning();
     this.reranker = options.reranker ?? null;
     this.stats = new TermStats(index);
-    this.vocabulary = Vocabulary.build(index.vocabulary(), this.lexicon.pipeline.typo, { passages: this.stats.passageCount });
+    // Heading words count too: people name a document by its title (整改方案) where its text never repeats it.
+    this.vocabulary = Vocabulary.build([...index.vocabulary(), ...this.stats.headingVocabulary()], this.lexicon.pipeline.typo, { passages: this.stats.passageCount });
   }
 
   async answer(question: string): Promise<Answer> {

@@ -1,5 +1,6 @@
-import { normalizeForSearch } from './segment.js';
+import { normalizeForSearch, segmentWords } from './segment.js';
 import type { PassageIndex } from './reader.js';
+import type { VocabularyEntry } from './store.js';
 
 /** A passage's searchable text and its surroundings, search-normalised. */
 export interface PassageTerms {
@@ -23,10 +24,15 @@ export class TermStats {
   private readonly texts: string[];
   private readonly byId = new Map<number, PassageTerms>();
 
+  /** Passages under each distinct document title and section path (the words people name a document or part by). */
+  private readonly headingCounts = new Map<string, number>();
+
   constructor(private readonly index: PassageIndex) {
     const scopes = new Map<string, string[]>();
     const passages = index.documents().flatMap((d) => index.passagesOf(d.source));
     for (const p of passages) {
+      const heading = [p.title, ...p.sectionPath].join('\n');
+      this.headingCounts.set(heading, (this.headingCounts.get(heading) ?? 0) + 1);
       const key = `${p.source}\u0000${p.sectionPath[0] ?? ''}`;
       const list = scopes.get(key) ?? [];
       list.push(normalizeForSearch(p.text));
@@ -47,6 +53,18 @@ export class TermStats {
         context: normalizeForSearch([p.title, ...p.sectionPath, intro === this.texts[i] ? '' : intro, prev].join(' ')),
       });
     });
+  }
+
+  /**
+   * Words of titles and section headings, each counted once for every passage under it. A document is
+   * named by its title (整改方案) even where its passages' text never repeats the word.
+   */
+  headingVocabulary(): VocabularyEntry[] {
+    const counts = new Map<string, number>();
+    for (const [heading, n] of this.headingCounts) {
+      for (const w of new Set(segmentWords(heading))) counts.set(w, (counts.get(w) ?? 0) + n);
+    }
+    return [...counts].map(([word, df]) => ({ word, df }));
   }
 
   get passageCount(): number {

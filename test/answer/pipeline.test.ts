@@ -93,6 +93,11 @@ describe('the answering pipeline over a real index', () => {
     expect(answerReply(answer).text.split('\n')[0]).toBe('（按“差异系数”查找，您输入的是“差异系树”）');
   });
 
+  it('repairs a typo of a word that only a document title uses (整该 → 整改: 小学义务教育均衡发展整改工作实施方案)', async () => {
+    const { diagnostics } = await pipeline.explain('整该方案里专项资金要用在哪？');
+    expect(diagnostics.plan.repairs).toContainEqual(expect.objectContaining({ from: '整该', to: '整改' }));
+  });
+
   it('cites the restatement as the project\'s own text, with a short title and the article it states', async () => {
     const a = await pipeline.answer('优质均衡每间音乐教室面积要多大？');
     expect(a.status).toBe('answered');

@@ -31,6 +31,14 @@ describe('TermStats', () => {
     expect(stats.passageCount).toBe(ids.length);
   });
 
+  it('counts a heading word once for every passage under it, where the passages\' text never repeats it', () => {
+    const doc = index.documents().find((d) => d.title.includes('整改工作实施方案'))!;
+    const under = index.passagesOf(doc.source).length;
+    const heading = new Map(stats.headingVocabulary().map((e) => [e.word, e.df]));
+    expect(heading.get('整改')).toBeGreaterThanOrEqual(under);
+    expect(stats.df('整改')).toBeLessThan(under);
+  });
+
   it('weighs a term no passage contains highest, and a common one low', () => {
     const n = stats.passageCount;
     expect(stats.idf('从未出现的说法')).toBeCloseTo(Math.log(1 + (n + 0.5) / 0.5));
