@@ -23,7 +23,15 @@ const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGrou
 const UnitsFile = z.array(z.object({ label: z.string().min(1), forms: words, reason }).strict());
 const WrittenMeasuresFile = z.array(z.object({ asked: words, written: z.array(z.string().min(1)), reason }).strict());
 const AskedFactsFile = z.array(
-  z.object({ kind: z.string().min(1), label: z.string().min(1), evidence: words, except: WordGroups.default([]), reason }).strict(),
+  z.object({
+    kind: z.string().min(1),
+    label: z.string().min(1),
+    evidence: words,
+    except: z
+      .array(z.object({ words: words.optional(), patterns: words.optional(), reason }).strict().refine((g) => g.words || g.patterns, '每组要有 words 或 patterns'))
+      .default([]),
+    reason,
+  }).strict(),
 );
 const TypoSchema = z.object({
   minLength: z.number().int().positive(),
@@ -86,12 +94,15 @@ export interface AskedFactKind {
   evidence: readonly RegExp[];
   /** Words that look like evidence but are not (升旗, 城乡 end like place names): ignored before matching. */
   except: readonly string[];
+  /** Patterns that look like evidence but are not (a date or 文号 states no quantity): ignored before matching. */
+  exceptPatterns: readonly RegExp[];
 }
 
 /** The text states a fact of this kind: some evidence pattern matches once the look-alike words are set aside. */
 export function statesAskedFact(fact: AskedFactKind, text: string): boolean {
   let body = text;
   for (const w of fact.except) if (body.includes(w)) body = body.replaceAll(w, ' ');
+  for (const re of fact.exceptPatterns) body = body.replace(re, ' ');
   return fact.evidence.some((re) => re.test(body));
 }
 
@@ -164,14 +175,20 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
   const units = parseFile(sources, 'units.yaml', UnitsFile).map(({ label, forms }) => ({ label, forms }));
   const askedFacts = new Map<string, AskedFactKind>();
   for (const f of parseFile(sources, 'asked-facts.yaml', AskedFactsFile)) {
-    const evidence = f.evidence.map((pattern) => {
+    const compile = (pattern: string, flags: string) => {
       try {
-        return new RegExp(pattern, 'u');
+        return new RegExp(pattern, flags);
       } catch (e) {
         throw new ConfigError(`词表文件 asked-facts.yaml 里 ${f.kind} 的正则表达式有误`, `${pattern}: ${(e as Error).message}`);
       }
+    };
+    askedFacts.set(f.kind, {
+      kind: f.kind,
+      label: f.label,
+      evidence: f.evidence.map((p) => compile(p, 'u')),
+      except: f.except.flatMap((g) => g.words ?? []).sort((a, b) => b.length - a.length),
+      exceptPatterns: f.except.flatMap((g) => g.patterns ?? []).map((p) => compile(p, 'gu')),
     });
-    askedFacts.set(f.kind, { kind: f.kind, label: f.label, evidence, except: f.except.flatMap((g) => g.words).sort((a, b) => b.length - a.length) });
   }
   for (const q of questionWords) {
     if (q.asks !== null && !askedFacts.has(q.asks)) {

@@ -11,6 +11,13 @@ describe('factStated', () => {
     expect(factStated(plan, '（3）随迁子女在公办学校就读的比例达到85%。', lexicon)).toBe(true);
   });
 
+  it('does not take a date or a 文号 for the figure asked', () => {
+    const plan = planQuery('轮台县塔尔拉克乡中心小学现有多少学生和教师', { lexicon });
+    expect(factStated(plan, '（轮台县塔尔拉克乡中心小学二〇一二年 3月）为全面贯彻2013—2017年规划', lexicon)).toBe(false);
+    expect(factStated(plan, '出处：优质均衡办法（教督〔2017〕6号）第六条。', lexicon)).toBe(false);
+    expect(factStated(plan, '2012年，全校在校生326人，教师21人。', lexicon)).toBe(true);
+  });
+
   it('does not take a common word ending like a place name (升旗, 城乡, 社区) for the place asked', () => {
     const plan = planQuery('北永康小学属于哪个县哪个镇', { lexicon });
     expect(factStated(plan, '通过升旗仪式、红领巾广播站等活动，推进城乡学校结对，走进社区。', lexicon)).toBe(false);
