@@ -234,7 +234,9 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
   for (const q of quoted) rest = rest.replaceAll(q, ' ');
   const seen = new Set(concepts.map((c) => c.forms[0]!));
   let cursor = 0;
-  for (const { word, tag } of placeNames(tagWords(rest), lexicon)) {
+  for (const tagged of placeNames(tagWords(rest), lexicon)) {
+    const word = tagged.word;
+    const tag = lexicon.mistaggedNouns.has(word) ? 'n' : tagged.tag;
     if (lexicon.stopwords.has(word) || seen.has(word) || !/[\p{L}\p{N}]/u.test(word)) continue;
     seen.add(word);
     const isNumber = tag === 'm' && /\d/u.test(word);

@@ -72,6 +72,9 @@ documentPhrases:
 dependentStarts:
   - words: [若, 其中]
     reason: 接着上一句
+mistaggedNouns:
+  - words: [初中]
+    reason: 分词器标成方位词
 alternatives:
   - sides: [[优质均衡, 优均], [基本均衡, 基均]]
     reason: 两项评估

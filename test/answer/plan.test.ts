@@ -77,6 +77,11 @@ describe('planQuery', () => {
     expect(planQuery('交流轮岗一次要交流几年', { lexicon: real }).asked.written).toEqual(['年']);
   });
 
+  it('初中 is a key concept although the segmenter tags it a direction word (corpus lexicon)', () => {
+    const p = planQuery('该县2020年初中三年巩固率是多少', { lexicon: loadLexicon() });
+    expect(p.concepts.find((c) => c.forms[0] === '初中')).toMatchObject({ key: true, noun: true });
+  });
+
   it('百分之多少 asks for a percentage and is not searched as the number 100 (corpus lexicon)', () => {
     const real = loadLexicon();
     const p = planQuery('这个区的方案要求社会认可度达到百分之多少', { lexicon: real });
