@@ -195,9 +195,12 @@ export class AnswerPipeline implements Answerer {
       const found = idx.filter((i) => inText(c.texts.text, i) || inText(c.texts.heading, i));
       return total === 0 ? 0 : found.reduce((s, i) => s + conceptWeight(plan.concepts[i]!, idf), 0) / total;
     };
-    if (plan.comparison) {
-      const sides = plan.comparison.map((idx) => {
-        const others = plan.comparison!.flat().filter((i) => !idx.includes(i));
+    // Two questions in one message: one passage when the chosen one covers each part as well as any
+    // passage near the top does; else the passage about each part and not the other, like a comparison.
+    const parts = plan.comparison ?? plan.parts;
+    if (parts && (plan.comparison || !parts.every((idx) => top.every((c) => share(c, idx) <= share(first, idx))))) {
+      const sides = parts.map((idx) => {
+        const others = parts.flat().filter((i) => !idx.includes(i));
         // The passage about this side and not about the other one, best ranked first.
         const best = [...top].sort((a, b) => share(b, idx) - share(b, others) - (share(a, idx) - share(a, others)) || b.score - a.score)[0]!;
         return { candidate: best, concepts: plan.concepts.filter((_, i) => !others.includes(i)) };

@@ -79,6 +79,8 @@ export interface QueryPlan {
   alternatives: { named: string[]; others: string[] }[];
   /** Indexes into concepts of the two sides of a comparison (A和B有什么区别), or null. */
   comparison: [number[], number[]] | null;
+  /** Two questions in one message: the key concepts of the first and of the rest, or null. */
+  parts: [number[], number[]] | null;
   /**
    * Index into concepts of what the asked fact is about: the rarest noun of the asked clause
    * (班主任津贴一个月给多少 → 班主任; 学生食堂生均面积是多少 → 食堂), or null. Names and the
@@ -285,6 +287,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     localOnly: lexicon.localReferences.some((w) => normal.includes(w)) && !lexicon.nationalReferences.some((w) => normal.includes(w)),
     alternatives: namedAlternatives(normal, lexicon),
     comparison: stripped.asks === 'comparison' || lexicon.eachMarkers.some((m) => normal.includes(m)) ? comparisonSides(normal, concepts, lexicon) : null,
+    parts: questionParts(normal, concepts),
     head: ctx.df ? headOf(concepts, ctx.df) : null,
   };
 }
@@ -313,6 +316,22 @@ function comparisonSides(normal: string, concepts: readonly Concept[], lexicon: 
     }
   }
   return null;
+}
+
+/**
+ * Two questions in one message (轮台县规划要求多少学时？优质均衡要求多少学时？): each part is answered
+ * by the passage that best covers it (one passage may cover both). The key concepts before the first question mark against those
+ * after it; null unless both hold one (盖了多少？ alone names nothing, it goes on from the first).
+ */
+function questionParts(normal: string, concepts: readonly Concept[]): [number[], number[]] | null {
+  const mark = normal.search(/\?/u);
+  if (mark < 0) return null;
+  // A noun both parts name (培训, 学时 in 轮台…培训多少学时？优均对培训学时…) is their shared topic, in neither side.
+  const rest = normal.slice(mark);
+  const keys = concepts.map((c, i) => ({ c, i })).filter(({ c }) => c.key && c.at >= 0 && !(c.noun && c.at < mark && c.forms.some((f) => rest.includes(f))));
+  const first = keys.filter(({ c }) => c.at < mark).map(({ i }) => i);
+  const second = keys.filter(({ c }) => c.at > mark).map(({ i }) => i);
+  return first.length > 0 && second.length > 0 ? [first, second] : null;
 }
 
 /** 库车/市 → 库车市 (ns): the segmenter splits unknown place names from their administrative suffix. */

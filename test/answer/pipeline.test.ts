@@ -93,6 +93,15 @@ describe('the answering pipeline over a real index', () => {
     expect(answerReply(answer).text.split('\n')[0]).toBe('（按“差异系数”查找，您输入的是“差异系树”）');
   });
 
+  it('answers each of two questions in one message from its own passage', async () => {
+    const a = await pipeline.answer('轮台的规划里老师要培训多少学时？优均对培训学时有啥要求？');
+    expect(a.status).toBe('answered');
+    expect(a.citations).toHaveLength(2);
+    expect(a.citations[0]!.sectionPath.join(' ')).toContain('轮台');
+    expect(a.citations[1]!.source).not.toBe(a.citations[0]!.source);
+    expect(a.quotes.map((q) => q.text).join('')).toMatch(/240学时[\s\S]*360学时/u);
+  });
+
   it('repairs a typo of a word that only a document title uses (整该 → 整改: 小学义务教育均衡发展整改工作实施方案)', async () => {
     const { diagnostics } = await pipeline.explain('整该方案里专项资金要用在哪？');
     expect(diagnostics.plan.repairs).toContainEqual(expect.objectContaining({ from: '整该', to: '整改' }));

@@ -77,6 +77,15 @@ describe('planQuery', () => {
     expect(planQuery('交流轮岗一次要交流几年', { lexicon: real }).asked.written).toEqual(['年']);
   });
 
+  it('two questions in one message are two parts; a noun both name is their shared topic (corpus lexicon)', () => {
+    const p = planQuery('轮台的规划里老师要培训多少学时？优均对培训学时有啥要求？', { lexicon: loadLexicon() });
+    const names = (idx: number[]) => idx.map((i) => p.concepts[i]!.forms[0]);
+    expect(p.parts).not.toBeNull();
+    expect(names(p.parts![1])).toEqual(['优均']);
+    expect(names(p.parts!.flat())).not.toContain('学时');
+    expect(planQuery('县里乡下老师的宿舍解决了没？盖了多少？', { lexicon: loadLexicon() }).parts).toBeNull();
+  });
+
   it('初中 is a key concept although the segmenter tags it a direction word (corpus lexicon)', () => {
     const p = planQuery('该县2020年初中三年巩固率是多少', { lexicon: loadLexicon() });
     expect(p.concepts.find((c) => c.forms[0] === '初中')).toMatchObject({ key: true, noun: true });
