@@ -52,6 +52,7 @@ export const CANDIDATE_FEATURES = [
   'yearsFound',
   'itemsFound',
   'otherAlternative',
+  'frameInSection',
   'measureStated',
   'keyInSentence',
   'rankWord',
@@ -201,6 +202,18 @@ function otherAlternative(plan: QueryPlan, texts: CandidateTexts): number {
   return elsewhere ? 1 : 0;
 }
 
+/**
+ * The passage's nearest heading holds a frame noun of the question (优均总共多少项指标 → …32项指标;
+ * 哪8项指标 → （二）计算综合差异系数的8项指标): 1, else 0. Frame nouns name the kind of answer, and documents
+ * title their parts by it. Only the nearest heading: 二、总体要求 above a whole chapter says little of one passage.
+ */
+function frameInSection(plan: QueryPlan, texts: CandidateTexts, lexicon: Lexicon): number {
+  const frames = plan.concepts.filter((c) => !c.key && lexicon.frameNouns.has(c.forms[0]!));
+  if (frames.length === 0) return 0;
+  const nearest = texts.section.slice(texts.section.lastIndexOf('\n') + 1);
+  return frames.some((c) => c.forms.some((f) => nearest.includes(f))) ? 1 : 0;
+}
+
 /** Every item the question points at (第4条) is one the passage holds, in its text or section path (not the previous passage's end). */
 function itemsFound(plan: QueryPlan, texts: CandidateTexts): number {
   if (plan.items.length === 0) return 1;
@@ -249,6 +262,7 @@ export function candidateFeatures(
     yearsFound: plan.years.every((y) => containsNumber(texts.text, y) || containsNumber(texts.context, y)) ? 1 : 0,
     itemsFound: itemsFound(plan, texts),
     otherAlternative: otherAlternative(plan, texts),
+    frameInSection: frameInSection(plan, texts, lexicon),
     keyInSentence: keyInSentence(sentences, key),
     rankWord: rankShare(ranks.word),
     rankBigram: rankShare(ranks.bigram),

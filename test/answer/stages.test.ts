@@ -168,6 +168,14 @@ describe('decide', () => {
     expect(candidateFeatures(planQuery('基本均衡和优质均衡有什么区别', { lexicon }), under('六、基本均衡的评估内容'), noRanks, idf, lexicon).otherAlternative).toBe(0);
   });
 
+  it('marks a passage whose nearest heading holds the frame noun asked (目标), not one where only an outer heading does', () => {
+    const plan = planQuery('英阿瓦提小学的目标有哪些', { lexicon });
+    const under = (section: string): CandidateTexts => ({ text: '入学率达到100%。', heading: section, section, context: section });
+    expect(candidateFeatures(plan, under('实施方案\n二、目标规划'), noRanks, idf, lexicon).frameInSection).toBe(1);
+    expect(candidateFeatures(plan, under('二、目标规划\n（一）校舍建设'), noRanks, idf, lexicon).frameInSection).toBe(0);
+    expect(candidateFeatures(planQuery('英阿瓦提小学的校舍', { lexicon }), under('二、目标规划'), noRanks, idf, lexicon).frameInSection).toBe(0);
+  });
+
   it('refuses below the threshold, with no topic, and for a name the corpus never mentions', () => {
     const { plan, ranked: r } = ranked('体育场馆面积是多少', '校舍面积充足');
     expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0.9), lexicon)).toMatchObject({ status: 'not_found', reason: 'no_match' });
