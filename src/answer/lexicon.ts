@@ -19,7 +19,7 @@ const SynonymsFile = z.array(
 const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(), measure: z.string().min(1).optional(), reason }).strict());
 const WordGroups = z.array(z.object({ words, reason }).strict());
 const AlternativeGroups = z.array(z.object({ sides: z.array(words).min(2), reason }).strict());
-const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, mistaggedNouns: WordGroups, alternatives: AlternativeGroups }).strict();
+const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, mistaggedNouns: WordGroups, qualifiers: WordGroups, alternatives: AlternativeGroups }).strict();
 const UnitsFile = z.array(z.object({ label: z.string().min(1), forms: words, reason }).strict());
 const WrittenMeasuresFile = z.array(z.object({ asked: words, written: z.array(z.string().min(1)), reason }).strict());
 const AskedFactsFile = z.array(
@@ -135,6 +135,8 @@ export interface Lexicon {
   dependentStarts: readonly string[];
   /** Nouns of these documents the segmenter tags as function words (初中 as a direction word): key like any noun. */
   mistaggedNouns: ReadonlySet<string>;
+  /** Words that narrow a topic without being one (小学, 初中): a question naming only them has no topic. */
+  qualifiers: ReadonlySet<string>;
   /** Groups of things that exclude each other (优质均衡 / 基本均衡); each side lists all its spellings. */
   alternatives: readonly (readonly (readonly string[])[])[];
   units: readonly UnitGroup[];
@@ -215,6 +217,7 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     documentPhrases: fn.documentPhrases.flatMap((g) => g.words).sort((a, b) => b.length - a.length),
     dependentStarts: fn.dependentStarts.flatMap((g) => g.words),
     mistaggedNouns: new Set(fn.mistaggedNouns.flatMap((g) => g.words)),
+    qualifiers: new Set(fn.qualifiers.flatMap((g) => g.words)),
     alternatives: fn.alternatives.map((g) => g.sides),
     units,
     askedFacts,

@@ -29,6 +29,8 @@ export interface Concept {
   noun: boolean;
   /** A verb (jieba v*, not vn): what is asked about only when no passage holds it (抽查, 近视). */
   verb: boolean;
+  /** Narrows a topic without being one (小学, 初中: function-words.yaml `qualifiers`). */
+  qualifier: boolean;
 }
 
 export interface Repair {
@@ -229,7 +231,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     q
       .split(/[、，,；;\s]+/u)
       .filter((part) => part.length >= 2)
-      .map((part) => ({ forms: [part, ...documentForms(part, lexicon)], key: true, scope: false, parts: [], at: normal.indexOf(part), place: false, asked: true, noun: true, verb: false })),
+      .map((part) => ({ forms: [part, ...documentForms(part, lexicon)], key: true, scope: false, parts: [], at: normal.indexOf(part), place: false, asked: true, noun: true, verb: false, qualifier: false })),
   );
   const inAskedClause = askedClauses(lowered, lexicon);
   let rest = plain;
@@ -261,6 +263,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
       asked: at < 0 || inAskedClause(clauseAt(normal, at)),
       noun: NOUN_TAG.test(tag),
       verb: !NOUN_TAG.test(tag) && tag.startsWith('v'),
+      qualifier: lexicon.qualifiers.has(word),
     });
   }
 
@@ -367,7 +370,8 @@ function askedMeasure(lowered: string, lexicon: Lexicon): string | null {
   return null;
 }
 
-/** True when the question names nothing to look for (有什么要求？). */
+/** True when the question names something to look for: not 有什么要求？, not 初中呢？ alone. */
 export function hasTopic(plan: QueryPlan): boolean {
-  return plan.concepts.some((c) => c.key);
+  // 那初中呢 with nothing before it: a school level narrows a topic, it is none.
+  return plan.concepts.some((c) => c.key && !c.qualifier);
 }

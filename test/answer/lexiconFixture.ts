@@ -75,6 +75,9 @@ dependentStarts:
 mistaggedNouns:
   - words: [初中]
     reason: 分词器标成方位词
+qualifiers:
+  - words: [小学, 初中]
+    reason: 学段只限定范围
 alternatives:
   - sides: [[优质均衡, 优均], [基本均衡, 基均]]
     reason: 两项评估

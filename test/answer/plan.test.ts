@@ -89,6 +89,14 @@ describe('planQuery', () => {
   it('初中 is a key concept although the segmenter tags it a direction word (corpus lexicon)', () => {
     const p = planQuery('该县2020年初中三年巩固率是多少', { lexicon: loadLexicon() });
     expect(p.concepts.find((c) => c.forms[0] === '初中')).toMatchObject({ key: true, noun: true });
+    expect(hasTopic(p)).toBe(true);
+  });
+
+  it('a school level alone (那初中呢 with nothing before it) names no topic (corpus lexicon)', () => {
+    const real = loadLexicon();
+    expect(hasTopic(planQuery('那初中呢', { lexicon: real }))).toBe(false);
+    expect(hasTopic(planQuery('小学？', { lexicon: real }))).toBe(false);
+    expect(hasTopic(planQuery('初中巩固率呢', { lexicon: real }))).toBe(true);
   });
 
   it('百分之多少 asks for a percentage and is not searched as the number 100 (corpus lexicon)', () => {
