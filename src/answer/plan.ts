@@ -290,7 +290,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     localOnly: lexicon.localReferences.some((w) => normal.includes(w)) && !lexicon.nationalReferences.some((w) => normal.includes(w)),
     alternatives: namedAlternatives(normal, lexicon),
     comparison: stripped.asks === 'comparison' || lexicon.eachMarkers.some((m) => normal.includes(m)) ? comparisonSides(normal, concepts, lexicon) : null,
-    parts: questionParts(normal, concepts),
+    parts: questionParts(normal, concepts, refWords),
     head: ctx.df ? headOf(concepts, ctx.df) : null,
   };
 }
@@ -326,12 +326,15 @@ function comparisonSides(normal: string, concepts: readonly Concept[], lexicon: 
  * by the passage that best covers it (one passage may cover both). The key concepts before the first question mark against those
  * after it; null unless both hold one (盖了多少？ alone names nothing, it goes on from the first).
  */
-function questionParts(normal: string, concepts: readonly Concept[]): [number[], number[]] | null {
+function questionParts(normal: string, concepts: readonly Concept[], refWords: ReadonlySet<string>): [number[], number[]] | null {
   const mark = normal.search(/\?/u);
   if (mark < 0) return null;
   // A noun both parts name (培训, 学时 in 轮台…培训多少学时？优均对培训学时…) is their shared topic, in neither side.
   const rest = normal.slice(mark);
-  const keys = concepts.map((c, i) => ({ c, i })).filter(({ c }) => c.key && c.at >= 0 && !(c.noun && c.at < mark && c.forms.some((f) => rest.includes(f))));
+  // The document a part names (轮台的规划里…) tells the parts apart although its words are no key concepts.
+  const keys = concepts
+    .map((c, i) => ({ c, i }))
+    .filter(({ c }) => (c.key || refWords.has(c.forms[0]!)) && c.at >= 0 && !(c.noun && c.at < mark && c.forms.some((f) => rest.includes(f))));
   const first = keys.filter(({ c }) => c.at < mark).map(({ i }) => i);
   const second = keys.filter(({ c }) => c.at > mark).map(({ i }) => i);
   return first.length > 0 && second.length > 0 ? [first, second] : null;
