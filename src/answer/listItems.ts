@@ -7,7 +7,7 @@ export const ITEM_MARKER = /(?:第[一二三四五六七八九十百]+[篇章节
  * Every list-item marker in a text ((3) numbers an item; it states no figure), and 2. at the start of a
  * line or sentence (full-width 2． becomes 2. in search-normalised text; 2.5 is a decimal, not a marker).
  */
-export const ITEM_MARKERS = new RegExp(`${ITEM_MARKER.source}|(?:^|(?<=[\\n\\s。；;：:]))\\d{1,2}\\.(?!\\d)`, 'gmu');
+export const ITEM_MARKERS = new RegExp(`${ITEM_MARKER.source}|(?:^|(?<=[\\s。；;：:]))\\d{1,2}\\.(?!\\d)`, 'gmu');
 
 const itemValue = (numeral: string): number | null => (/^\d+$/u.test(numeral) ? Number(numeral) : chineseNumeralValue(numeral));
 

@@ -52,7 +52,7 @@ export function arabicQuantities(text: string, measureWords: readonly string[]):
   // 930万元 keeps its 万: a Chinese numeral run right after Arabic digits is a unit of them, not a number.
   const quantity = new RegExp(`(?<![第\\d.])(${NUMERAL})(?=(?:${units}))`, 'gu');
   return percentsAsDigits(text).replace(quantity, (m, n: string) => {
-      const v = chineseNumeralValue(n);
-      return v === null ? m : String(v);
-    });
+    const v = chineseNumeralValue(n);
+    return v === null ? m : String(v);
+  });
 }

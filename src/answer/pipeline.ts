@@ -197,8 +197,9 @@ export class AnswerPipeline implements Answerer {
     };
     // Two questions in one message: one passage when the chosen one covers each part as well as any
     // passage near the top does; else the passage about each part and not the other, like a comparison.
+    const oneCoversBoth = !plan.comparison && plan.parts !== null && plan.parts.every((idx) => top.every((c) => share(c, idx) <= share(first, idx)));
     const parts = plan.comparison ?? plan.parts;
-    if (parts && (plan.comparison || !parts.every((idx) => top.every((c) => share(c, idx) <= share(first, idx))))) {
+    if (parts && !oneCoversBoth) {
       const sides = parts.map((idx) => {
         const others = parts.flat().filter((i) => !idx.includes(i));
         // The passage about this side and not about the other one, best ranked first.

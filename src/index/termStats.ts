@@ -24,15 +24,10 @@ export class TermStats {
   private readonly texts: string[];
   private readonly byId = new Map<number, PassageTerms>();
 
-  /** Passages under each distinct document title and section path (the words people name a document or part by). */
-  private readonly headingCounts = new Map<string, number>();
-
   constructor(private readonly index: PassageIndex) {
     const scopes = new Map<string, string[]>();
     const passages = index.documents().flatMap((d) => index.passagesOf(d.source));
     for (const p of passages) {
-      const heading = [p.title, ...p.sectionPath].join('\n');
-      this.headingCounts.set(heading, (this.headingCounts.get(heading) ?? 0) + 1);
       const key = `${p.source}\u0000${p.sectionPath[0] ?? ''}`;
       const list = scopes.get(key) ?? [];
       list.push(normalizeForSearch(p.text));
@@ -60,8 +55,11 @@ export class TermStats {
    * named by its title (整改方案) even where its passages' text never repeats the word.
    */
   headingVocabulary(): VocabularyEntry[] {
+    // Passages under one heading share it: each distinct heading is segmented once.
+    const under = new Map<string, number>();
+    for (const { heading } of this.byId.values()) under.set(heading, (under.get(heading) ?? 0) + 1);
     const counts = new Map<string, number>();
-    for (const [heading, n] of this.headingCounts) {
+    for (const [heading, n] of under) {
       for (const w of new Set(segmentWords(heading))) counts.set(w, (counts.get(w) ?? 0) + n);
     }
     return [...counts].map(([word, df]) => ({ word, df }));
