@@ -1,4 +1,4 @@
-import { segmentWords, tagWords, type TaggedWord } from '../index/segment.js';
+import { cutWords, segmentWords, tagWords, type TaggedWord } from '../index/segment.js';
 import type { Lexicon, UnitGroup } from './lexicon.js';
 import { arabicQuantities } from './numerals.js';
 import { itemReferences, type ItemReference } from './listItems.js';
@@ -197,15 +197,51 @@ export function quotedPhrases(question: string): string[] {
   return out;
 }
 
-/** The document forms of a word: entries whose everyday form the word contains (and, for equivalent entries, the reverse). */
+/**
+ * The word says the lexicon form: contains it (老师们 → 老师). A one-character form only as a whole word, doubled
+ * or after a measure word (书, 娃娃, 本书): 书 in 教书 or 读书 is no book.
+ */
+function says(word: string, form: string, lexicon: Lexicon): boolean {
+  if (form.length > 1) return word.includes(form);
+  return word === form || word === form + form || (word.length === 2 && word.endsWith(form) && lexicon.measureWords.includes(word[0]!));
+}
+
+const phraseCache = new WeakMap<Lexicon, string[]>();
+
+/** Offsets in the text where a segmented word starts or ends. */
+function wordBoundaries(text: string): Set<number> {
+  const out = new Set([0, text.length]);
+  let at = 0;
+  for (const w of cutWords(text)) {
+    at += w.length;
+    out.add(at);
+  }
+  return out;
+}
+
+/**
+ * Everyday forms the segmenter cuts into several words (挑学校 → 挑/学校, 上面拨的钱), longest first: the
+ * question is searched for them whole, or their document forms would never be reached word by word.
+ */
+function everydayPhrases(lexicon: Lexicon): string[] {
+  let out = phraseCache.get(lexicon);
+  if (!out) {
+    const forms = lexicon.synonyms.flatMap((e) => [...e.everyday, ...(e.equivalent ? e.document : [])]);
+    out = [...new Set(forms)].filter((f) => f.length >= 2 && tagWords(f).length > 1).sort((a, b) => b.length - a.length);
+    phraseCache.set(lexicon, out);
+  }
+  return out;
+}
+
+/** The document forms of a word: entries whose everyday form the word says (and, for equivalent entries, the reverse). */
 export function documentForms(word: string, lexicon: Lexicon): string[] {
   const out: string[] = [];
   const add = (f: string) => {
     if (f !== word && !out.includes(f)) out.push(f);
   };
   for (const e of lexicon.synonyms) {
-    if (e.everyday.some((w) => word.includes(w))) e.document.forEach(add);
-    if (e.equivalent && e.document.some((w) => word.includes(w))) e.everyday.forEach(add);
+    if (e.everyday.some((w) => says(word, w, lexicon))) e.document.forEach(add);
+    if (e.equivalent && e.document.some((w) => says(word, w, lexicon))) e.everyday.forEach(add);
   }
   return out;
 }
@@ -233,9 +269,20 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
       .filter((part) => part.length >= 2)
       .map((part) => ({ forms: [part, ...documentForms(part, lexicon)], key: true, scope: false, parts: [], at: normal.indexOf(part), place: false, asked: true, noun: true, verb: false, qualifier: false })),
   );
+  const quotedCount = concepts.length;
   const inAskedClause = askedClauses(lowered, lexicon);
   let rest = plain;
   for (const q of quoted) rest = rest.replaceAll(q, ' ');
+  const phrases: Concept[] = [];
+  for (const phrase of everydayPhrases(lexicon)) {
+    // Whole words only: 教室面积 inside 美术教室面积 is not the everyday phrase.
+    const start = wordBoundaries(rest);
+    const i = rest.indexOf(phrase);
+    if (i < 0 || !start.has(i) || !start.has(i + phrase.length)) continue;
+    rest = `${rest.slice(0, i)} ${rest.slice(i + phrase.length)}`;
+    const at = normal.indexOf(phrase);
+    phrases.push({ forms: [phrase, ...documentForms(phrase, lexicon)], key: true, scope: false, parts: [], at, place: false, asked: at < 0 || inAskedClause(clauseAt(normal, at)), noun: true, verb: false, qualifier: false });
+  }
   const seen = new Set(concepts.map((c) => c.forms[0]!));
   let cursor = 0;
   for (const tagged of placeNames(tagWords(rest), lexicon)) {
@@ -265,6 +312,11 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
       verb: !NOUN_TAG.test(tag) && tag.startsWith('v'),
       qualifier: lexicon.qualifiers.has(word),
     });
+  }
+  // Everyday phrases take their place in the question's word order (the head's tie-break is that order).
+  for (const p of phrases) {
+    const after = concepts.findIndex((c, i) => i >= quotedCount && c.at > p.at);
+    concepts.splice(after < 0 ? concepts.length : after, 0, p);
   }
 
   const expandedWords = new Set(plain.split(' ').filter(Boolean));

@@ -196,7 +196,7 @@ async function score(
             diagnostics: {
               plan: p.prepared.plan,
               recall: { word: p.prepared.recall.word.slice(0, 5), bigram: p.prepared.recall.bigram.slice(0, 5), vector: p.prepared.recall.vector.slice(0, 5) },
-              ranked: outcome.ranked.slice(0, 5).map((c) => ({ id: c.id, hit: p.hits.has(c.id), score: Number(c.score.toFixed(4)), features: c.features })),
+              ranked: outcome.ranked.slice(0, 5).map((c) => ({ id: c.id, hit: p.hits.has(c.id), score: Number(c.score.toFixed(4)), opening: pipeline.index.passage(c.id)?.text.slice(0, 80) ?? '', features: c.features })),
               decision: outcome.decision,
             },
           }

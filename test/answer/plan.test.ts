@@ -28,6 +28,48 @@ describe('planQuery', () => {
     expect(documentForms('乡村', lexicon)).toContain('农村');
   });
 
+  describe('everyday words the segmenter cuts apart or hides in other words', () => {
+    const withEntries = {
+      ...lexicon,
+      measureWords: [...lexicon.measureWords, '本'],
+      synonyms: [
+        ...lexicon.synonyms,
+        { everyday: ['书'], document: ['图书'], equivalent: false },
+        { everyday: ['被借走'], document: ['借调'], equivalent: false },
+        { everyday: ['村里学校'], document: ['农村学校'], equivalent: false },
+      ],
+    };
+    const planWith = (q: string) => planQuery(q, { lexicon: withEntries });
+
+    it('a one-character everyday word counts only as a whole word, doubled or after a measure word', () => {
+      expect(documentForms('书', withEntries)).toContain('图书');
+      expect(documentForms('本书', withEntries)).toContain('图书');
+      expect(documentForms('教书', withEntries)).not.toContain('图书');
+      expect(documentForms('书面', withEntries)).not.toContain('图书');
+    });
+
+    it('an everyday phrase of several words is found whole and brings its document words', () => {
+      const p = planWith('老师被借走了谁来上课');
+      const phrase = p.concepts.find((c) => c.forms[0] === '被借走');
+      expect(phrase?.forms).toContain('借调');
+      expect(phrase?.key).toBe(true);
+      expect(p.expanded).toContain('借调');
+      // Its words are not concepts a second time.
+      expect(p.concepts.some((c) => c.forms[0] === '借走')).toBe(false);
+    });
+
+    it('an everyday phrase must start and end where words do (乡村/里/学校 holds no 村里学校)', () => {
+      expect(planWith('乡村里学校有几所').expanded).not.toContain('农村学校');
+      expect(planWith('村里学校有几所').expanded).toContain('农村学校');
+    });
+
+    it('an everyday phrase keeps its place in the question\'s word order', () => {
+      const words = planWith('优均对村里学校老师有什么要求').concepts.map((c) => c.forms[0]);
+      expect(words.indexOf('村里学校')).toBeGreaterThan(words.indexOf('优均'));
+      expect(words.indexOf('村里学校')).toBeLessThan(words.indexOf('老师'));
+    });
+  });
+
   it('writes Chinese quantities in digits so they match the documents', () => {
     expect(plan('三年以上的学校有几个').plain).toContain('3年');
   });
