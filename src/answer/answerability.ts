@@ -78,6 +78,7 @@ const states = (f: CandidateFeatures, plan: QueryPlan) =>
   f.yearsFound === 1 &&
   f.itemsFound === 1 &&
   f.measureStated === 1 &&
+  f.countedNear === 1 &&
   f.factNear >= f.keyInSentence &&
   // A passage about another county or school does not answer for the one named; a comparison names two, each passage one.
   (f.scopeFound === 1 || plan.comparison !== null);

@@ -53,6 +53,7 @@ export const CANDIDATE_FEATURES = [
   'itemsFound',
   'otherAlternative',
   'frameInSection',
+  'countedNear',
   'measureStated',
   'keyInSentence',
   'rankWord',
@@ -214,6 +215,18 @@ function frameInSection(plan: QueryPlan, texts: CandidateTexts, lexicon: Lexicon
   return frames.some((c) => c.forms.some((f) => nearest.includes(f))) ? 1 : 0;
 }
 
+/**
+ * One clause of the passage names what the question counts and states a figure (in the asked measure
+ * when there is one): 1, else 0. 设了多少个教学班 is not answered by 新增学位4320个. 1 when nothing is counted.
+ */
+export function countedNear(plan: QueryPlan, text: string): number {
+  const counted = plan.counted === null ? undefined : plan.concepts[plan.counted];
+  if (!counted) return 1;
+  const clauses = text.replace(ITEM_MARKERS, ' ').split(/[，,。；;！!？?\n]/u);
+  const figure = (clause: string) => (plan.asked.written.length > 0 ? statesMeasure(clause, plan.asked.written) : /\d/u.test(clause));
+  return clauses.some((clause) => conceptIn(clause, counted) && figure(clause)) ? 1 : 0;
+}
+
 /** Every item the question points at (第4条) is one the passage holds, in its text or section path (not the previous passage's end). */
 function itemsFound(plan: QueryPlan, texts: CandidateTexts): number {
   if (plan.items.length === 0) return 1;
@@ -263,6 +276,7 @@ export function candidateFeatures(
     itemsFound: itemsFound(plan, texts),
     otherAlternative: otherAlternative(plan, texts),
     frameInSection: frameInSection(plan, texts, lexicon),
+    countedNear: countedNear(plan, texts.text),
     keyInSentence: keyInSentence(sentences, key),
     rankWord: rankShare(ranks.word),
     rankBigram: rankShare(ranks.bigram),

@@ -89,6 +89,11 @@ export interface QueryPlan {
    * asker's own numbers are judged elsewhere.
    */
   head: number | null;
+  /**
+   * Index into concepts of the noun right after the asker (多少个教学班 → 教学班, 多少名专任教师 →
+   * 专任教师), or null: the asked figure counts it, so it stands in the clause that states the figure.
+   */
+  counted: number | null;
 }
 
 export interface PlanContext {
@@ -344,6 +349,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     comparison: stripped.asks === 'comparison' || lexicon.eachMarkers.some((m) => normal.includes(m)) ? comparisonSides(normal, concepts, lexicon) : null,
     parts: questionParts(normal, concepts, refWords),
     head: ctx.df ? headOf(concepts, ctx.df) : null,
+    counted: stripped.asks === 'figure' ? countedNoun(normal, concepts, lexicon) : null,
   };
 }
 
@@ -404,6 +410,24 @@ function placeNames(words: readonly TaggedWord[], lexicon: Lexicon): TaggedWord[
     } else out.push(w);
   }
   return out;
+}
+
+/** See QueryPlan.counted: the key noun that starts where a figure asker (and its measure word) ends. */
+function countedNoun(normal: string, concepts: readonly Concept[], lexicon: Lexicon): number | null {
+  const askers = lexicon.questionWords.filter((q) => q.asks === 'figure').map((q) => q.word).sort((a, b) => b.length - a.length);
+  const measures = [...lexicon.measureWords].sort((a, b) => b.length - a.length);
+  // 这几年, 哪几所 hold 几 without asking a figure; blanked to the same length so positions stay.
+  let text = normal;
+  for (const q of lexicon.questionWords) if (q.asks === null && askers.some((a) => q.word.includes(a))) text = text.replaceAll(q.word, ' '.repeat(q.word.length));
+  for (const asker of askers) {
+    for (let at = text.indexOf(asker); at >= 0; at = text.indexOf(asker, at + 1)) {
+      let end = at + asker.length;
+      end += measures.find((m) => text.startsWith(m, end))?.length ?? 0;
+      const i = concepts.findIndex((c) => c.at === end && c.key && c.noun && !c.scope);
+      if (i >= 0) return i;
+    }
+  }
+  return null;
 }
 
 /** 多少册 → 册, 几所 → 所, 多少万元 → 万元: the unit the asked figure must come in. */

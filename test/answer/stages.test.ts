@@ -168,6 +168,18 @@ describe('decide', () => {
     expect(candidateFeatures(planQuery('基本均衡和优质均衡有什么区别', { lexicon }), under('六、基本均衡的评估内容'), noRanks, idf, lexicon).otherAlternative).toBe(0);
   });
 
+  it('a counted figure stands in the clause that names what is counted (多少个教学班 is not 新增学位4320个)', () => {
+    const plan = planQuery('充国小学建成后设了多少个教学班', { lexicon });
+    expect(plan.concepts[plan.counted!]?.forms[0]).toBe('教学班');
+    const counted = (text: string) => candidateFeatures(plan, texts(text), noRanks, idf, lexicon).countedNear;
+    expect(counted('新建充国小学，新增学位4320个，化解大班额。')).toBe(0);
+    expect(counted('充国小学设教学班，规模逐年扩大。')).toBe(0);
+    expect(counted('充国小学现有24个教学班。')).toBe(1);
+    // Nothing is counted: 多少 ends the question, or a name follows it.
+    expect(planQuery('充国小学的教学班有多少', { lexicon }).counted).toBeNull();
+    expect(candidateFeatures(planQuery('充国小学的教学班有多少', { lexicon }), texts('新增学位4320个。'), noRanks, idf, lexicon).countedNear).toBe(1);
+  });
+
   it('marks a passage whose nearest heading holds the frame noun asked (目标), not one where only an outer heading does', () => {
     const plan = planQuery('英阿瓦提小学的目标有哪些', { lexicon });
     const under = (section: string): CandidateTexts => ({ text: '入学率达到100%。', heading: section, section, context: section });
