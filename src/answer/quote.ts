@@ -171,6 +171,10 @@ export function selectSentences(
   // A quote that begins inside a list item keeps the item's lead line when it is a heading.
   const first = Math.min(...chosen);
   if (first > 0 && heading[first - 1] && !heading[first] && fits(first - 1)) add(first - 1);
+  // Room left on the screen goes to the sentences right after the quote, then right before it, within the item:
+  // the fact a question asks is often stated one sentence on from the words it shares with the question.
+  for (let i = Math.max(...chosen) + 1; i < sentences.length && !ITEM_START.test(sentences[i]!) && !heading[i] && !sourceLine(sentences[i]!) && fits(i); i++) add(i);
+  for (let i = Math.min(...chosen) - 1; i >= 0 && !ITEM_START.test(sentences[i + 1]!) && !heading[i] && fits(i); i--) add(i);
   const lastChosen = Math.max(...chosen);
   for (let i = lastChosen + 1; i <= lastChosen + 2 && i < sentences.length; i++) {
     if (sourceLine(sentences[i]!)) {

@@ -90,6 +90,13 @@ describe('selectSentences', () => {
     expect(isHeadingLike('七、差异系数的计算方法', 24)).toBe(true);
   });
 
+  it('room left on the screen goes to the next sentences of the same item, where the figure often is', () => {
+    const text = '2.优化资源。对全县学校布局进行整合，实现县办中学、乡办小学的目标。全县小学由32所整合为16所。3.加强师资。每年培训教师。';
+    const q = quote('轮台学校整合目标', text);
+    expect(q).toContain('16所');
+    expect(q).not.toContain('加强师资');
+  });
+
   it('stays within the quote length', () => {
     const long = Array.from({ length: 20 }, (_, i) => `第${i}条教师培训要求说明内容。`).join('');
     expect(quote('教师培训', long).length).toBeLessThanOrEqual(lexicon.pipeline.maxQuote);
