@@ -19,7 +19,7 @@ const SynonymsFile = z.array(
 const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(), measure: z.string().min(1).optional(), reason }).strict());
 const WordGroups = z.array(z.object({ words, reason }).strict());
 const AlternativeGroups = z.array(z.object({ sides: z.array(words).min(2), reason }).strict());
-const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, mistaggedNouns: WordGroups, qualifiers: WordGroups, alternatives: AlternativeGroups }).strict();
+const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, institutionSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, mistaggedNouns: WordGroups, qualifiers: WordGroups, alternatives: AlternativeGroups }).strict();
 const UnitsFile = z.array(z.object({ label: z.string().min(1), forms: words, reason }).strict());
 const WrittenMeasuresFile = z.array(z.object({ asked: words, written: z.array(z.string().min(1)), reason }).strict());
 const AskedFactsFile = z.array(
@@ -119,6 +119,8 @@ export interface Lexicon {
   documentKinds: readonly string[];
   /** Administrative suffixes (市, 县 …): a noun followed by one is a place name. */
   placeSuffixes: readonly string[];
+  /** 小学, 中学 …: a run of single characters before one is a school's name the segmenter broke up (充/国/小学). */
+  institutionSuffixes: readonly string[];
   /** Words after a document's name at the start of a question (调研报告里…). */
   documentRefMarkers: readonly string[];
   /** Words that open the line naming a rule's source (出处：…). */
@@ -209,6 +211,7 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     connectors: fn.connectors.flatMap((g) => g.words),
     documentKinds: fn.documentKinds.flatMap((g) => g.words),
     placeSuffixes: fn.placeSuffixes.flatMap((g) => g.words),
+    institutionSuffixes: fn.institutionSuffixes.flatMap((g) => g.words),
     documentRefMarkers: fn.documentRefMarkers.flatMap((g) => g.words).sort((a, b) => b.length - a.length),
     sourceMarkers: fn.sourceMarkers.flatMap((g) => g.words),
     eachMarkers: fn.eachMarkers.flatMap((g) => g.words),

@@ -290,7 +290,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
   }
   const seen = new Set(concepts.map((c) => c.forms[0]!));
   let cursor = 0;
-  for (const tagged of placeNames(tagWords(rest), lexicon)) {
+  for (const tagged of placeNames(tagWords(rest), lexicon, ctx.df)) {
     const word = tagged.word;
     const tag = lexicon.mistaggedNouns.has(word) ? 'n' : tagged.tag;
     if (lexicon.stopwords.has(word) || seen.has(word) || !/[\p{L}\p{N}]/u.test(word)) continue;
@@ -398,8 +398,15 @@ function questionParts(normal: string, concepts: readonly Concept[], refWords: R
   return first.length > 0 && second.length > 0 ? [first, second] : null;
 }
 
-/** 库车/市 → 库车市 (ns): the segmenter splits unknown place names from their administrative suffix. */
-function placeNames(words: readonly TaggedWord[], lexicon: Lexicon): TaggedWord[] {
+const isNameCharacter = (w: TaggedWord, lexicon: Lexicon) =>
+  /^\p{Script=Han}+$/u.test(w.word) && !FUNCTION_TAGS.has(w.tag) && w.tag !== 'm' && !lexicon.stopwords.has(w.word);
+
+/**
+ * 库车/市 → 库车市 (ns): the segmenter splits unknown place names from their administrative suffix.
+ * 充国/小学, 充/国/小学 → 充国小学 (nt): a school's name is a word the documents use only in that name
+ * (乡村 in 乡村小学 is not: the documents say 乡村 everywhere), so only where the corpus is known.
+ */
+function placeNames(words: readonly TaggedWord[], lexicon: Lexicon, df?: (term: string) => number): TaggedWord[] {
   const out: TaggedWord[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
@@ -407,6 +414,19 @@ function placeNames(words: readonly TaggedWord[], lexicon: Lexicon): TaggedWord[
     if (next && lexicon.placeSuffixes.includes(next.word) && w.word.length >= 2 && /^n/u.test(w.tag) && !lexicon.stopwords.has(w.word)) {
       out.push({ word: w.word + next.word, tag: 'ns' });
       i++;
+      continue;
+    }
+    // One word, or a run of single characters the segmenter broke an unknown name into.
+    let end = i + 1;
+    if (w.word.length === 1) while (end < words.length && words[end]!.word.length === 1 && isNameCharacter(words[end]!, lexicon)) end++;
+    const suffix = words[end];
+    const name = words.slice(i, end).map((x) => x.word).join('');
+    const isName =
+      df !== undefined && suffix !== undefined && lexicon.institutionSuffixes.includes(suffix.word) && name.length >= 2 &&
+      words.slice(i, end).every((x) => isNameCharacter(x, lexicon)) && df(name + suffix.word) > 0 && df(name) === df(name + suffix.word);
+    if (isName) {
+      out.push({ word: name + suffix.word, tag: 'nt' });
+      i = end;
     } else out.push(w);
   }
   return out;

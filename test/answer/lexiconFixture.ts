@@ -51,6 +51,9 @@ documentKinds:
 placeSuffixes:
   - words: [市, 县]
     reason: 行政区划
+institutionSuffixes:
+  - words: [小学, 中学]
+    reason: 校名后缀
 documentRefMarkers:
   - words: [里, 中]
     reason: 指文件

@@ -70,6 +70,16 @@ describe('planQuery', () => {
     });
   });
 
+  it('a school name the segmenter breaks up is one name where the documents use its words only in that name', () => {
+    const corpus = ['在城区新建充国小学和县第八中学', '乡村小学撤并', '乡村教师生活补助'];
+    const df = (t: string) => corpus.filter((x) => x.includes(t)).length;
+    const school = planQuery('充国小学设了多少个教学班', { lexicon, df }).concepts.find((c) => c.forms[0] === '充国小学');
+    expect(school?.scope).toBe(true);
+    expect(school?.place).toBe(true);
+    // 乡村 is said everywhere in the documents: 乡村小学 is a kind of school, not a name.
+    expect(planQuery('乡村小学有几所', { lexicon, df }).concepts.some((c) => c.forms[0] === '乡村小学')).toBe(false);
+  });
+
   it('writes Chinese quantities in digits so they match the documents', () => {
     expect(plan('三年以上的学校有几个').plain).toContain('3年');
   });
