@@ -41,8 +41,12 @@ export class TermStats {
       // before counts: a title line must not borrow the words of the paragraph under it.
       const intro = p.sectionPath.length > 0 ? (scope[0] ?? '').slice(0, 200) : '';
       const prev = passages[i - 1]?.source === p.source ? passages[i - 1]!.text.slice(-150) : '';
+      // A document's first passage often opens with its title line: that names the document (the heading
+      // holds it), it says nothing about what the passage is about.
+      const title = normalizeForSearch(p.title).trim();
+      const text = title.length >= 4 && this.texts[i]!.startsWith(title) ? this.texts[i]!.slice(title.length).trimStart() : this.texts[i]!;
       this.byId.set(p.id, {
-        text: this.texts[i]!,
+        text,
         heading: normalizeForSearch([p.title, ...p.sectionPath].join(' ')),
         section: normalizeForSearch(p.sectionPath.join('\n')),
         context: normalizeForSearch([p.title, ...p.sectionPath, intro === this.texts[i] ? '' : intro, prev].join(' ')),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIngest } from '../../src/ingest/pipeline.js';
 import { LocalHashEmbeddings } from '../../src/index/embedder.js';
 import { PassageIndex } from '../../src/index/reader.js';
+import { normalizeForSearch } from '../../src/index/segment.js';
 import { TermStats } from '../../src/index/termStats.js';
 import { seedsDir, tempDir } from '../ingest/pipelineFixture.js';
 
@@ -24,7 +25,7 @@ afterAll(() => {
 describe('TermStats', () => {
   it("counts a term's passages from the index exactly as a scan of the normalised texts would", () => {
     const ids = index.documents().flatMap((d) => index.passagesOf(d.source)).map((p) => p.id);
-    const texts = ids.map((id) => stats.passage(id)!.text);
+    const texts = ids.map((id) => normalizeForSearch(index.passage(id)!.text));
     for (const term of ['教师', '师生比例', '1:11.58', '班班通', '县', '%', 'xxx', '从未出现的说法']) {
       expect(stats.df(term), term).toBe(texts.filter((t) => t.includes(term)).length);
     }
@@ -37,6 +38,15 @@ describe('TermStats', () => {
     const heading = new Map(stats.headingVocabulary().map((e) => [e.word, e.df]));
     expect(heading.get('整改')).toBeGreaterThanOrEqual(under);
     expect(stats.df('整改')).toBeLessThan(under);
+  });
+
+  it('a passage that opens with its document\'s title is matched without it: the title names the document, not the topic', () => {
+    const doc = index.documents().find((d) => d.title.includes('整改工作实施方案'))!;
+    const first = index.passagesOf(doc.source)[0]!;
+    const title = normalizeForSearch(doc.title);
+    expect(normalizeForSearch(first.text).startsWith(title)).toBe(true);
+    expect(stats.passage(first.id)!.text.startsWith(title)).toBe(false);
+    expect(stats.passage(first.id)!.heading).toContain(title);
   });
 
   it('weighs a term no passage contains highest, and a common one low', () => {
