@@ -1,5 +1,6 @@
 import type { AskedFact } from './types.js';
-import type { CandidateFeatures } from './features.js';
+import { factStated, type CandidateFeatures } from './features.js';
+import { normalizeForSearch } from '../index/segment.js';
 import type { Lexicon } from './lexicon.js';
 import { hasTopic, type QueryPlan } from './plan.js';
 import type { Ranked } from './rank.js';
@@ -115,4 +116,14 @@ export function decide(input: DecisionInput, tuning: Tuning, lexicon: Lexicon): 
     return { status: 'partial', chosen: 0, probability, features, asked: { kind: 'years', label: input.plan.years.join('、') } };
   }
   return { status: 'partial', chosen: 0, probability, features, asked: askedFact(input.plan, missing, lexicon) };
+}
+
+/**
+ * An answer shows what was asked: when none of the quoted texts states the asked kind of fact (the passage
+ * states one where the quote could not reach, or only in words like 健全覆盖), the fact the answer lacks; else null.
+ */
+export function missingFromQuotes(plan: QueryPlan, quotes: readonly string[], lexicon: Lexicon): AskedFact | null {
+  const kind = plan.asked.kind;
+  if (kind === null || quotes.some((q) => factStated(plan, normalizeForSearch(q), lexicon))) return null;
+  return { kind, label: lexicon.askedFacts.get(kind)?.label ?? kind };
 }

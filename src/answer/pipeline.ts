@@ -1,7 +1,7 @@
 import type { PassageIndex } from '../index/reader.js';
 import type { StoredPassage } from '../index/store.js';
 import { TermStats } from '../index/termStats.js';
-import { decide, type Decision } from './answerability.js';
+import { decide, missingFromQuotes, type Decision } from './answerability.js';
 import { quotedSectionPath } from './citation.js';
 import { candidateFeatures, conceptWeight, missingScope, unknownKeyShare, type CandidateFeatures, type CandidateTexts, type ChannelRanks } from './features.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
@@ -164,6 +164,8 @@ export class AnswerPipeline implements Answerer {
       citations.push(citationOf(passage, text));
     }
     if (quotes.length === 0) return { ...base, status: 'not_found', quotes, citations, reason: { code: 'no_match' } };
+    const unshown = decision.status === 'answered' ? missingFromQuotes(plan, quotes.map((q) => q.text), this.lexicon) : null;
+    if (unshown) return { ...base, status: 'partial', quotes, citations, reason: { code: 'fact_missing', asked: unshown }, suggestions: [] };
     const reason = decision.status === 'partial' ? { code: 'fact_missing' as const, asked: this.askedOf(decision.asked, plan, ranked[decision.chosen]!) } : { code: 'answered' as const };
     return { ...base, status: decision.status, quotes, citations, reason, suggestions: [] };
   }
@@ -197,8 +199,10 @@ export class AnswerPipeline implements Answerer {
     };
     // Two questions in one message: one passage when the chosen one covers each part as well as any
     // passage near the top does; else the passage about each part and not the other, like a comparison.
-    const oneCoversBoth = !plan.comparison && plan.parts !== null && plan.parts.every((idx) => top.every((c) => share(c, idx) <= share(first, idx)));
+    // 分别/各自 without a comparison asked (入学比例分别达到多少) is judged the same way: one passage may hold both figures.
     const parts = plan.comparison ?? plan.parts;
+    const sidesMayShare = plan.comparison === null || plan.asked.kind !== 'comparison';
+    const oneCoversBoth = parts !== null && sidesMayShare && parts.every((idx) => top.every((c) => share(c, idx) <= share(first, idx)));
     if (parts && !oneCoversBoth) {
       const sides = parts.map((idx) => {
         const others = parts.flat().filter((i) => !idx.includes(i));

@@ -11,6 +11,12 @@ describe('factStated', () => {
     expect(factStated(plan, '（3）随迁子女在公办学校就读的比例达到85%。', lexicon)).toBe(true);
   });
 
+  it('does not take 健全覆盖 (健全 + 覆盖) for 全覆盖', () => {
+    const plan = planQuery('随迁子女在公办学校就读的比例是多少', { lexicon });
+    expect(factStated(plan, '健全覆盖各级各类教育的学生资助体系，保障随迁子女入学。', lexicon)).toBe(false);
+    expect(factStated(plan, '随迁子女入学实现全覆盖。', lexicon)).toBe(true);
+  });
+
   it('does not take a date or a 文号 for the figure asked', () => {
     const plan = planQuery('轮台县塔尔拉克乡中心小学现有多少学生和教师', { lexicon });
     expect(factStated(plan, '（轮台县塔尔拉克乡中心小学二〇一二年 3月）为全面贯彻2013—2017年规划', lexicon)).toBe(false);

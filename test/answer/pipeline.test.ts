@@ -134,6 +134,13 @@ describe('the answering pipeline over a real index', () => {
     expect(text).toMatch(/优质均衡/u);
   });
 
+  it('分别 without a comparison asked: one passage that states both figures is quoted alone', async () => {
+    const a = await pipeline.answer('区里方案里公办小学和初中就近划片入学比例分别要到多少');
+    expect(a.status).toBe('answered');
+    expect(a.quotes).toHaveLength(1);
+    expect(a.quotes[0]!.text).toMatch(/100%.*95%/u);
+  });
+
   it('is a LangChain retriever whose Documents carry the citation', async () => {
     const retriever = new LangChainPassageRetriever(pipeline, 3);
     expect(retriever).toBeInstanceOf(BaseRetriever);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerFeatures, answerProbability, decide } from '../../src/answer/answerability.js';
+import { answerFeatures, answerProbability, decide, missingFromQuotes } from '../../src/answer/answerability.js';
 import { bestWindowShare, candidateFeatures, unknownKeyShare, type CandidateTexts } from '../../src/answer/features.js';
 import { planQuery } from '../../src/answer/plan.js';
 import { rerank } from '../../src/answer/rank.js';
@@ -166,6 +166,13 @@ describe('decide', () => {
     expect(candidateFeatures(plan, under('标准整理稿（基本均衡、优质均衡）\n六、基本均衡的评估内容\n（一）四个方面'), noRanks, idf, lexicon).otherAlternative).toBe(1);
     expect(candidateFeatures(plan, under('标准整理稿（基本均衡、优质均衡）\n二、优质均衡的评估框架\n（一）四个方面'), noRanks, idf, lexicon).otherAlternative).toBe(0);
     expect(candidateFeatures(planQuery('基本均衡和优质均衡有什么区别', { lexicon }), under('六、基本均衡的评估内容'), noRanks, idf, lexicon).otherAlternative).toBe(0);
+  });
+
+  it('an answer whose quotes never state the asked kind of fact lacks that fact', () => {
+    const plan = planQuery('县里每年发奖多少', { lexicon });
+    expect(missingFromQuotes(plan, ['县里每年表彰优秀教师和先进学校。'], lexicon)?.kind).toBe('figure');
+    expect(missingFromQuotes(plan, ['县里每年表彰优秀教师。', '奖励资金60万元。'], lexicon)).toBeNull();
+    expect(missingFromQuotes(planQuery('县里怎么表彰老师', { lexicon }), ['县里每年表彰优秀教师。'], lexicon)).toBeNull();
   });
 
   it('a counted figure stands in the clause that names what is counted (多少个教学班 is not 新增学位4320个)', () => {
