@@ -30,6 +30,12 @@ describe('factStated', () => {
     expect(factStated(plan, '北永康小学位于拜城县康其乡，通过升旗仪式开展教育。', lexicon)).toBe(true);
   });
 
+  it('does not take a kind of county (优质均衡发展县, 示范县) for the place asked', () => {
+    const plan = planQuery('这个方案是哪个区制定的', { lexicon });
+    expect(factStated(plan, '根据《***省义务教育优质均衡发展县(市区)督导评估实施办法》，结合我区实际，制定本方案。', lexicon)).toBe(false);
+    expect(factStated(plan, '根据大连市金州区实际，制定本方案。', lexicon)).toBe(true);
+  });
+
   it('does not take an item number written 2. (full width 2． after normalising) for the figure asked', () => {
     const plan = planQuery('整改方案给乡村学校安排的专项资金是多少', { lexicon });
     expect(factStated(plan, '2.任务。 将专项资金用于加强乡村学校建设。 3.原则。', lexicon)).toBe(false);
