@@ -97,25 +97,27 @@ export function decide(input: DecisionInput, tuning: Tuning, lexicon: Lexicon): 
   const probability = answerProbability(features, tuning.answerability);
   if (probability < tuning.answerability.threshold) return { status: 'not_found', reason: 'no_match', probability, features };
   const depth = Math.min(input.ranked.length, lexicon.pipeline.answerDepth);
-  const top = input.ranked[0]!.features;
-  if (states(top, input.plan)) return { status: 'answered', chosen: 0, probability, features };
+  // A question naming a document (整改方案要求…) is answered from that document when one near the top is it:
+  // its best passage leads, and only its passages may answer.
+  const named = input.plan.documentWords.length > 0 ? input.ranked.slice(0, depth).findIndex((r) => r.features.documentMatch === 1) : -1;
+  const lead = Math.max(named, 0);
+  const fromNamed = (f: CandidateFeatures) => named < 0 || f.documentMatch === 1;
+  const top = input.ranked[lead]!.features;
+  if (states(top, input.plan)) return { status: 'answered', chosen: lead, probability, features };
   // Another passage near the top that states the asked fact and covers the topic as well answers instead.
-  for (let i = 1; i < depth; i++) {
+  for (let i = 0; i < depth; i++) {
     const f = input.ranked[i]!.features;
-    if (states(f, input.plan) && f.keyInText >= top.keyInText && f.scopeFound >= top.scopeFound) return { status: 'answered', chosen: i, probability, features };
+    if (i !== lead && states(f, input.plan) && fromNamed(f) && f.keyInText >= top.keyInText && f.scopeFound >= top.scopeFound) return { status: 'answered', chosen: i, probability, features };
   }
+  const partial = (asked: AskedFact): Decision => ({ status: 'partial', chosen: lead, probability, features, asked });
   if (top.scopeFound === 0 && input.plan.comparison === null) {
     const names = input.plan.concepts.filter((c) => c.scope).map((c) => c.forms[0]!);
-    return { status: 'partial', chosen: 0, probability, features, asked: { kind: 'scope', label: names.join('、') } };
+    return partial({ kind: 'scope', label: names.join('、') });
   }
-  if (top.itemsFound === 0) {
-    return { status: 'partial', chosen: 0, probability, features, asked: { kind: 'items', label: input.plan.items.map((r) => r.words).join('、') } };
-  }
+  if (top.itemsFound === 0) return partial({ kind: 'items', label: input.plan.items.map((r) => r.words).join('、') });
   const missing = top.unitStated === 1 ? [] : input.plan.asked.units.map((u) => u.label);
-  if (missing.length === 0 && top.yearsFound === 0) {
-    return { status: 'partial', chosen: 0, probability, features, asked: { kind: 'years', label: input.plan.years.join('、') } };
-  }
-  return { status: 'partial', chosen: 0, probability, features, asked: askedFact(input.plan, missing, lexicon) };
+  if (missing.length === 0 && top.yearsFound === 0) return partial({ kind: 'years', label: input.plan.years.join('、') });
+  return partial(askedFact(input.plan, missing, lexicon));
 }
 
 /**

@@ -132,6 +132,23 @@ describe('decide', () => {
     expect(d).toMatchObject({ status: 'answered', chosen: 1 });
   });
 
+  it('a question naming a document is answered from that document\'s best passage near the top, not a higher one elsewhere', () => {
+    const plan = planQuery('整改方案里专项资金用在哪', { lexicon });
+    const under = (title: string, text: string) => ({ text, heading: title, section: '', context: title });
+    const r = [
+      { id: 0, score: 2, features: candidateFeatures(plan, under('某县均衡发展规划', '专项资金优先用于薄弱学校。'), noRanks, idf, lexicon) },
+      { id: 1, score: 1, features: candidateFeatures(plan, under('小学均衡发展整改工作实施方案', '将专项资金用于乡村学校建设。'), noRanks, idf, lexicon) },
+    ];
+    expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0), lexicon)).toMatchObject({ status: 'answered', chosen: 1 });
+    // The named document's passage that does not state what was asked leaves the answer partial, quoting it.
+    const when = planQuery('整改方案哪一年完成', { lexicon });
+    const dated = [
+      { id: 0, score: 2, features: candidateFeatures(when, under('某县工作总结', '2020年完成整改。'), noRanks, idf, lexicon) },
+      { id: 1, score: 1, features: candidateFeatures(when, under('小学均衡发展整改工作实施方案', '按期完成整改。'), noRanks, idf, lexicon) },
+    ];
+    expect(decide({ plan: when, ranked: dated, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0), lexicon)).toMatchObject({ status: 'partial', chosen: 1 });
+  });
+
   it('a passage stating the figure for another place is partial, naming the place asked', () => {
     const plan = planQuery('库车市的学校要配几名校医', { lexicon });
     const r = [{ id: 0, score: 1, features: candidateFeatures(plan, texts('轮台县的学校要配校医2名'), noRanks, idf, lexicon) }];
