@@ -165,9 +165,25 @@ export class AnswerPipeline implements Answerer {
     }
     if (quotes.length === 0) return { ...base, status: 'not_found', quotes, citations, reason: { code: 'no_match' } };
     const unshown = decision.status === 'answered' ? missingFromQuotes(plan, quotes.map((q) => q.text), this.lexicon) : null;
-    if (unshown) return { ...base, status: 'partial', quotes, citations, reason: { code: 'fact_missing', asked: unshown }, suggestions: [] };
-    const reason = decision.status === 'partial' ? { code: 'fact_missing' as const, asked: this.askedOf(decision.asked, plan, ranked[decision.chosen]!) } : { code: 'answered' as const };
+    if (unshown) return { ...base, status: 'partial', quotes, citations, reason: { code: 'fact_missing', asked: this.unknownOr(unshown, plan) }, suggestions: [] };
+    const reason =
+      decision.status === 'partial'
+        ? { code: 'fact_missing' as const, asked: this.unknownOr(this.askedOf(decision.asked, plan, ranked[decision.chosen]!), plan) }
+        : { code: 'answered' as const };
     return { ...base, status: decision.status, quotes, citations, reason, suggestions: [] };
+  }
+
+  /**
+   * A partial answer to a question whose key nouns no passage holds (校医) says those words are missing from
+   * the documents, not that the documents skip a figure about them; a missing place or item stays as it is.
+   */
+  private unknownOr(asked: AskedFact, plan: QueryPlan): AskedFact {
+    if (['scope', 'items', 'unit', 'years'].includes(asked.kind)) return asked;
+    const df = (t: string) => this.stats.df(t);
+    const unknown = plan.concepts.filter(
+      (c) => c.key && c.noun && !c.scope && c.forms.every((f) => df(f) === 0) && !(c.parts.length > 1 && c.parts.every((p) => df(p) > 0)),
+    );
+    return unknown.length > 0 ? { kind: 'unknown', label: unknown.map((c) => c.forms[0]!).join('、') } : asked;
   }
 
   /** For a passage about another place, the names it lacks (not every name the question has). */

@@ -80,9 +80,10 @@ function leadOf(answer: Answer): string {
 }
 
 function partialLead(answer: Answer): string {
-  const asked = answer.reason.code === 'fact_missing' ? askedText(answer.reason.asked) : null;
   const mix = sourceMix(answer);
   const then = mix === 'document' ? ANSWER.partialDocument : mix === 'restatement' ? ANSWER.partialRestatement : ANSWER.partialMixed;
+  if (answer.reason.code === 'fact_missing' && answer.reason.asked.kind === 'unknown') return `${ANSWER.partialUnknown(answer.reason.asked.label)}${then}`;
+  const asked = answer.reason.code === 'fact_missing' ? askedText(answer.reason.asked) : null;
   return `${ANSWER.partial(asked)}${then}`;
 }
 

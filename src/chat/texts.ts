@@ -86,6 +86,8 @@ export const ANSWER = {
   askedYear: (years: string) => `${years}年的情况`,
   askedItems: (items: string) => `${items}（找到的段落里没有这样编号的条目）`,
   askedScope: (names: string) => `「${names}」的情况（找到的段落讲的是别处）`,
+  /** partial: key words of the question that no passage holds (校医). */
+  partialUnknown: (words: string) => `收录的文件里没有出现「${words}」这个说法，找不到您问的内容；可以换个说法再问。下面是最接近的`,
   /** not_found with the asked kind of fact missing everywhere. */
   factMissing: (asked: string) => `文件里没有写明您问的${asked}。可以换个说法再问，或确认相关文件已经放进语料库。`,
   /** not_found, off_topic: nothing in the documents speaks of what was asked (明天天气怎么样). */

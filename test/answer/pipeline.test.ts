@@ -134,6 +134,12 @@ describe('the answering pipeline over a real index', () => {
     expect(text).toMatch(/优质均衡/u);
   });
 
+  it('a partial answer to a question about something the documents never name (校医) says the word is missing', async () => {
+    const a = await pipeline.answer('学校要配几个校医');
+    expect(a.status).not.toBe('answered');
+    if (a.status === 'partial') expect(a.reason).toEqual({ code: 'fact_missing', asked: { kind: 'unknown', label: '校医' } });
+  });
+
   it('分别 without a comparison asked: one passage that states both figures is quoted alone', async () => {
     const a = await pipeline.answer('区里方案里公办小学和初中就近划片入学比例分别要到多少');
     expect(a.status).toBe('answered');

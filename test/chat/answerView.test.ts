@@ -168,6 +168,12 @@ describe('the answer view: partial', () => {
     expect(labels(partial)).toEqual([['查看原文 [1]'], ['看看：第三章 › 5.生均体育运动场馆面积']]);
   });
 
+  it('says which words of the question the documents never use (校医) instead of claiming they speak of the topic', () => {
+    const reply = answerReply({ ...partial, reason: { code: 'fact_missing', asked: { kind: 'unknown', label: '校医' } } });
+    expect(reply.text.split('\n')[0]).toBe('收录的文件里没有出现「校医」这个说法，找不到您问的内容；可以换个说法再问。下面是最接近的相关原文：');
+    expect(reply.text).not.toContain('谈到了这个话题');
+  });
+
   it('does not call the restatement 原文', () => {
     const reply = answerReply({ ...partial, citations: [citation({ kind: 'restatement' })] });
     expect(reply.text.split('\n')[0]).toBe('文件谈到了这个话题，但没有写明您问的生均数字。相关内容（本项目整理的国家标准，请以原文为准）：');
