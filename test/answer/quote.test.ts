@@ -97,6 +97,13 @@ describe('selectSentences', () => {
     expect(q).not.toContain('加强师资');
   });
 
+  it('filling the screen stops at the next item of the restatement (第2项：)', () => {
+    const text = '第1项：全县初中三年巩固率不低于95%。第2项：全县残疾儿童少年入学率不低于95%。第3项：所有学校制定章程。';
+    const q = quote('初中巩固率要多少', text);
+    expect(q).toContain('95%');
+    expect(q).not.toContain('第2项');
+  });
+
   it('stays within the quote length', () => {
     const long = Array.from({ length: 20 }, (_, i) => `第${i}条教师培训要求说明内容。`).join('');
     expect(quote('教师培训', long).length).toBeLessThanOrEqual(lexicon.pipeline.maxQuote);
