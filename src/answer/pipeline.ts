@@ -112,7 +112,7 @@ export class AnswerPipeline implements Answerer {
       const texts = this.stats.passage(f.id);
       return texts ? [{ id: f.id, texts, ranks: f.ranks, features: candidateFeatures(plan, texts, f.ranks, idf, lexicon, f.shares) }] : [];
     });
-    const unknown = (c: Concept) => c.forms.every((f) => df(f) === 0) && !(c.parts.length > 1 && c.parts.every((p) => df(p) > 0));
+    const unknown = (c: Concept) => this.unknownToCorpus(c);
     // Only places and organisations decide alone: colloquial words the documents never use (挪窝, 家当) are common in answerable questions.
     const unknownScope = plan.concepts.filter((c) => c.place && unknown(c)).map((c) => c.forms[0]!);
     return { plan, recall: lists, candidates, unknownKeyShare: unknownKeyShare(plan, df, idf), unknownScope };
@@ -179,11 +179,14 @@ export class AnswerPipeline implements Answerer {
    */
   private unknownOr(asked: AskedFact, plan: QueryPlan): AskedFact {
     if (['scope', 'items', 'unit', 'years'].includes(asked.kind)) return asked;
-    const df = (t: string) => this.stats.df(t);
-    const unknown = plan.concepts.filter(
-      (c) => c.key && c.noun && !c.scope && c.forms.every((f) => df(f) === 0) && !(c.parts.length > 1 && c.parts.every((p) => df(p) > 0)),
-    );
+    const unknown = plan.concepts.filter((c) => c.key && c.noun && !c.scope && this.unknownToCorpus(c));
     return unknown.length > 0 ? { kind: 'unknown', label: unknown.map((c) => c.forms[0]!).join('、') } : asked;
+  }
+
+  /** No passage holds any form of the concept, nor all the parts of a long one. */
+  private unknownToCorpus(c: Concept): boolean {
+    const df = (t: string) => this.stats.df(t);
+    return c.forms.every((f) => df(f) === 0) && !(c.parts.length > 1 && c.parts.every((p) => df(p) > 0));
   }
 
   /** For a passage about another place, the names it lacks (not every name the question has). */
