@@ -279,6 +279,16 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
   let rest = plain;
   for (const q of quoted) rest = rest.replaceAll(q, ' ');
   const phrases: Concept[] = [];
+  let sloganFree = normal;
+  // 三个课堂, 三个增长: a numbered slogan the documents write as it is, not a count of 3 (kept whole where a passage has it).
+  for (const slogan of ctx.df ? numberedSlogans(lowered, ctx.df) : []) {
+    const written = normalise(slogan, lexicon);
+    if (!rest.includes(written)) continue;
+    rest = rest.replace(written, ' ');
+    sloganFree = sloganFree.replace(written, ' ');
+    const at = normal.indexOf(written);
+    phrases.push({ forms: [slogan], key: true, scope: false, parts: [], at, place: false, asked: at < 0 || inAskedClause(clauseAt(normal, at)), noun: true, verb: false, qualifier: false });
+  }
   for (const phrase of everydayPhrases(lexicon)) {
     // Whole words only: 教室面积 inside 美术教室面积 is not the everyday phrase.
     const start = wordBoundaries(rest);
@@ -339,7 +349,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     expanded,
     concepts,
     asked: { kind: stripped.asks, units, measure, written: measure === null ? [] : [...(lexicon.writtenMeasures.get(measure) ?? [measure])] },
-    numbers: [...new Set(normal.match(/\d+(?:\.\d+)?/gu) ?? [])],
+    numbers: [...new Set(sloganFree.match(/\d+(?:\.\d+)?/gu) ?? [])],
     years: [...new Set([...normal.matchAll(/(?<!\d)((?:19|20)\d{2})\s*年/gu)].map((m) => m[1]!))],
     items: itemReferences(normal),
     documentRef,
@@ -428,6 +438,22 @@ function placeNames(words: readonly TaggedWord[], lexicon: Lexicon, df?: (term: 
       out.push({ word: name + suffix.word, tag: 'nt' });
       i = end;
     } else out.push(w);
+  }
+  return out;
+}
+
+/** Numeral + 个/项/大/条 + a noun (三个课堂, 九个坚持) that some passage contains word for word; the longest such. */
+function numberedSlogans(lowered: string, df: (term: string) => number): string[] {
+  const out: string[] = [];
+  for (const m of lowered.matchAll(/[一二三四五六七八九十两]+[个项大条](?=\p{Script=Han}{2})/gu)) {
+    const rest = lowered.slice(m.index + m[0].length);
+    for (let n = 4; n >= 2; n--) {
+      const slogan = m[0] + rest.slice(0, n);
+      if (/^\p{Script=Han}+$/u.test(slogan) && df(slogan) > 0) {
+        out.push(slogan);
+        break;
+      }
+    }
   }
   return out;
 }

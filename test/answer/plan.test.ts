@@ -80,6 +80,17 @@ describe('planQuery', () => {
     expect(planQuery('乡村小学有几所', { lexicon, df }).concepts.some((c) => c.forms[0] === '乡村小学')).toBe(false);
   });
 
+  it('a numbered slogan the documents write as it is (三个课堂) stays whole, not a count of 3', () => {
+    const corpus = ['推进专递课堂、名师课堂和名校网络课堂等“三个课堂”建设', '新建3个音乐教室'];
+    const df = (t: string) => corpus.filter((x) => x.includes(t)).length;
+    const p = planQuery('三个课堂指什么', { lexicon, df });
+    expect(p.concepts.find((c) => c.forms[0] === '三个课堂')?.key).toBe(true);
+    expect(p.numbers).not.toContain('3');
+    expect(p.concepts.some((c) => c.forms[0] === '3')).toBe(false);
+    // A count the documents do not write as a slogan is still a number.
+    expect(planQuery('三个音乐教室够不够', { lexicon, df }).plain).toContain('3个');
+  });
+
   it('writes Chinese quantities in digits so they match the documents', () => {
     expect(plan('三年以上的学校有几个').plain).toContain('3年');
   });
