@@ -359,7 +359,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     comparison: stripped.asks === 'comparison' || lexicon.eachMarkers.some((m) => normal.includes(m)) ? comparisonSides(normal, concepts, lexicon) : null,
     parts: questionParts(normal, concepts, refWords),
     head: ctx.df ? headOf(concepts, ctx.df) : null,
-    counted: stripped.asks === 'figure' ? countedNoun(normal, concepts, lexicon) : null,
+    counted: stripped.asks === 'figure' && ctx.df ? countedNoun(normal, concepts, lexicon, ctx.df) : null,
   };
 }
 
@@ -458,8 +458,8 @@ function numberedSlogans(lowered: string, df: (term: string) => number): string[
   return out;
 }
 
-/** See QueryPlan.counted: the key noun that starts where a figure asker (and its measure word) ends. */
-function countedNoun(normal: string, concepts: readonly Concept[], lexicon: Lexicon): number | null {
+/** See QueryPlan.counted: the key noun some passage holds that starts where a figure asker (and its measure word) ends. */
+function countedNoun(normal: string, concepts: readonly Concept[], lexicon: Lexicon, df: (term: string) => number): number | null {
   const askers = lexicon.questionWords.filter((q) => q.asks === 'figure').map((q) => q.word).sort((a, b) => b.length - a.length);
   const measures = [...lexicon.measureWords].sort((a, b) => b.length - a.length);
   // 这几年, 哪几所 hold 几 without asking a figure; blanked to the same length so positions stay.
@@ -469,7 +469,8 @@ function countedNoun(normal: string, concepts: readonly Concept[], lexicon: Lexi
     for (let at = text.indexOf(asker); at >= 0; at = text.indexOf(asker, at + 1)) {
       let end = at + asker.length;
       end += measures.find((m) => text.startsWith(m, end))?.length ?? 0;
-      const i = concepts.findIndex((c) => c.at === end && c.key && c.noun && !c.scope);
+      // A word no passage holds (学识 typed for 学时) cannot be looked for in a clause.
+      const i = concepts.findIndex((c) => c.at === end && c.key && c.noun && !c.scope && c.forms.some((f) => df(f) > 0));
       if (i >= 0) return i;
     }
   }

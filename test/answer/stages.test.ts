@@ -193,15 +193,19 @@ describe('decide', () => {
   });
 
   it('a counted figure stands in the clause that names what is counted (多少个教学班 is not 新增学位4320个)', () => {
-    const plan = planQuery('充国小学建成后设了多少个教学班', { lexicon });
+    const corpus = ['英阿瓦提小学现有6个教学班', '每位教师累计接受业务培训240学时以上'];
+    const df = (t: string) => corpus.filter((x) => x.includes(t)).length;
+    const plan = planQuery('充国小学建成后设了多少个教学班', { lexicon, df });
     expect(plan.concepts[plan.counted!]?.forms[0]).toBe('教学班');
     const counted = (text: string) => candidateFeatures(plan, texts(text), noRanks, idf, lexicon).countedNear;
     expect(counted('新建充国小学，新增学位4320个，化解大班额。')).toBe(0);
     expect(counted('充国小学设教学班，规模逐年扩大。')).toBe(0);
     expect(counted('充国小学现有24个教学班。')).toBe(1);
     // Nothing is counted: 多少 ends the question, or a name follows it.
-    expect(planQuery('充国小学的教学班有多少', { lexicon }).counted).toBeNull();
-    expect(candidateFeatures(planQuery('充国小学的教学班有多少', { lexicon }), texts('新增学位4320个。'), noRanks, idf, lexicon).countedNear).toBe(1);
+    expect(planQuery('充国小学的教学班有多少', { lexicon, df }).counted).toBeNull();
+    expect(candidateFeatures(planQuery('充国小学的教学班有多少', { lexicon, df }), texts('新增学位4320个。'), noRanks, idf, lexicon).countedNear).toBe(1);
+    // A word no passage holds (学识 typed for 学时) is not looked for.
+    expect(planQuery('老师培训累计要多少学识', { lexicon, df }).counted).toBeNull();
   });
 
   it('marks a passage whose nearest heading holds the frame noun asked (目标), not one where only an outer heading does', () => {
