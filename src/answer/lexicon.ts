@@ -119,7 +119,7 @@ export interface Lexicon {
   documentKinds: readonly string[];
   /** Administrative suffixes (市, 县 …): a noun followed by one is a place name. */
   placeSuffixes: readonly string[];
-  /** 小学, 中学 …: a run of single characters before one is a school's name the segmenter broke up (充/国/小学). */
+  /** 小学, 中学 …: the word or single characters before one may be a school's name the segmenter broke up (充国/小学, 充/国/小学). */
   institutionSuffixes: readonly string[];
   /** Words after a document's name at the start of a question (调研报告里…). */
   documentRefMarkers: readonly string[];

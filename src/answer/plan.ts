@@ -225,7 +225,7 @@ function wordBoundaries(text: string): Set<number> {
 }
 
 /**
- * Everyday forms the segmenter cuts into several words (挑学校 → 挑/学校, 上面拨的钱), longest first: the
+ * Everyday forms the segmenter cuts into several words (被借走 → 被/借/走, 村里学校 → 村里/学校), longest first: the
  * question is searched for them whole, or their document forms would never be reached word by word.
  */
 function everydayPhrases(lexicon: Lexicon): string[] {
@@ -290,7 +290,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     phrases.push({ forms: [slogan], key: true, scope: false, parts: [], at, place: false, asked: at < 0 || inAskedClause(clauseAt(normal, at)), noun: true, verb: false, qualifier: false });
   }
   for (const phrase of everydayPhrases(lexicon)) {
-    // Whole words only: 教室面积 inside 美术教室面积 is not the everyday phrase.
+    // Whole words only: 乡村/里/学校 holds no 村里学校.
     const start = wordBoundaries(rest);
     const i = rest.indexOf(phrase);
     if (i < 0 || !start.has(i) || !start.has(i + phrase.length)) continue;
