@@ -125,7 +125,6 @@ export function decide(input: DecisionInput, tuning: Tuning, lexicon: Lexicon): 
  * states one where the quote could not reach, or only in words like 健全覆盖), the fact the answer lacks; else null.
  */
 export function missingFromQuotes(plan: QueryPlan, quotes: readonly string[], lexicon: Lexicon): AskedFact | null {
-  const kind = plan.asked.kind;
-  if (kind === null || quotes.some((q) => factStated(plan, normalizeForSearch(q), lexicon))) return null;
-  return { kind, label: lexicon.askedFacts.get(kind)?.label ?? kind };
+  if (plan.asked.kind === null || quotes.some((q) => factStated(plan, normalizeForSearch(q), lexicon))) return null;
+  return askedFact(plan, [], lexicon);
 }

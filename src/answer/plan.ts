@@ -279,6 +279,11 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
   let rest = plain;
   for (const q of quoted) rest = rest.replaceAll(q, ' ');
   const phrases: Concept[] = [];
+  // A phrase found whole is one key noun concept, at its place in the normalised question.
+  const phraseAt = (forms: string[], written: string): Concept => {
+    const at = normal.indexOf(written);
+    return { forms, key: true, scope: false, parts: [], at, place: false, asked: at < 0 || inAskedClause(clauseAt(normal, at)), noun: true, verb: false, qualifier: false };
+  };
   let sloganFree = normal;
   // 三个课堂, 三个增长: a numbered slogan the documents write as it is, not a count of 3 (kept whole where a passage has it).
   for (const slogan of ctx.df ? numberedSlogans(lowered, ctx.df) : []) {
@@ -286,17 +291,16 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     if (!rest.includes(written)) continue;
     rest = rest.replace(written, ' ');
     sloganFree = sloganFree.replace(written, ' ');
-    const at = normal.indexOf(written);
-    phrases.push({ forms: [slogan], key: true, scope: false, parts: [], at, place: false, asked: at < 0 || inAskedClause(clauseAt(normal, at)), noun: true, verb: false, qualifier: false });
+    phrases.push(phraseAt([slogan], written));
   }
   for (const phrase of everydayPhrases(lexicon)) {
-    // Whole words only: 乡村/里/学校 holds no 村里学校.
-    const start = wordBoundaries(rest);
     const i = rest.indexOf(phrase);
-    if (i < 0 || !start.has(i) || !start.has(i + phrase.length)) continue;
+    if (i < 0) continue;
+    // Whole words only: 乡村/里/学校 holds no 村里学校. Segmented only for a phrase the question holds.
+    const start = wordBoundaries(rest);
+    if (!start.has(i) || !start.has(i + phrase.length)) continue;
     rest = `${rest.slice(0, i)} ${rest.slice(i + phrase.length)}`;
-    const at = normal.indexOf(phrase);
-    phrases.push({ forms: [phrase, ...documentForms(phrase, lexicon)], key: true, scope: false, parts: [], at, place: false, asked: at < 0 || inAskedClause(clauseAt(normal, at)), noun: true, verb: false, qualifier: false });
+    phrases.push(phraseAt([phrase, ...documentForms(phrase, lexicon)], phrase));
   }
   const seen = new Set(concepts.map((c) => c.forms[0]!));
   let cursor = 0;
