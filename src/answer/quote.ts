@@ -11,8 +11,8 @@ import type { Concept, QueryPlan } from './plan.js';
  */
 
 // A line may also start an item with an ASCII point (5.生均体育运动场馆面积); inside a line 5. is too often a decimal's.
-// The restatement numbers its items 第1项：, 第2项：.
-const ITEM_START = new RegExp(`^(?:${ITEM_MARKER.source}|\\d{1,2}\\.(?!\\d)|第\\d{1,2}项[：:])`, 'u');
+// The restatement numbers its items 第1项：, 第2项：; plans enumerate with 一是…二是….
+const ITEM_START = new RegExp(`^(?:${ITEM_MARKER.source}|\\d{1,2}\\.(?!\\d)|第\\d{1,2}项[：:]|[一二三四五六七八九十]{1,2}是)`, 'u');
 /** An item marker inside a line, after a sentence or a colon: where a list item starts ("…第六条第（二）项" is a reference, not an item). */
 const INLINE_ITEM = new RegExp(`(?<=[。；;：:])\\s*(?=${ITEM_MARKER.source})`, 'gu');
 

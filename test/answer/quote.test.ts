@@ -104,6 +104,14 @@ describe('selectSentences', () => {
     expect(q).not.toContain('第2项');
   });
 
+  it('filling the screen stops at the enumeration of a plan (三是…四是…)', () => {
+    const text = '三是普及高中教育。基本普及高中阶段教育。四是加强继续教育。确保每位教师累计接受业务培训240学时以上。五是保障残疾人教育。';
+    const q = quote('教师业务培训累计要多少学时', text);
+    expect(q).toContain('240学时');
+    expect(q).not.toContain('普及高中');
+    expect(q).not.toContain('残疾人');
+  });
+
   it('stays within the quote length', () => {
     const long = Array.from({ length: 20 }, (_, i) => `第${i}条教师培训要求说明内容。`).join('');
     expect(quote('教师培训', long).length).toBeLessThanOrEqual(lexicon.pipeline.maxQuote);
