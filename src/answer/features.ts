@@ -1,4 +1,4 @@
-import { statesAskedFact, type Lexicon } from './lexicon.js';
+import { statesAskedFact, type AdminLevel, type Lexicon } from './lexicon.js';
 import type { Concept, QueryPlan } from './plan.js';
 import { ITEM_MARKERS, itemNumbers } from './listItems.js';
 import { sentencesOf } from './quote.js';
@@ -19,6 +19,8 @@ export interface CandidateTexts {
   section: string;
   /** Heading plus the section intro and the end of the previous passage. */
   context: string;
+  /** Per administrative level, the share of its document's words for itself at that level (我县, 全区); empty when it has none. */
+  levels?: ReadonlyMap<string, number>;
 }
 
 /** 0-based ranks of a candidate in each recall channel (null: not returned by it). */
@@ -54,6 +56,7 @@ export const CANDIDATE_FEATURES = [
   'otherAlternative',
   'frameInSection',
   'countedNear',
+  'levelMatch',
   'measureStated',
   'keyInSentence',
   'rankWord',
@@ -277,6 +280,8 @@ export function candidateFeatures(
     otherAlternative: otherAlternative(plan, texts),
     frameInSection: frameInSection(plan, texts, lexicon),
     countedNear: countedNear(plan, texts.text),
+    // 区里… asks a district's plan: a county's report that calls itself 我县 throughout is about another place.
+    levelMatch: plan.levels.length === 0 ? 1 : Math.max(...plan.levels.map((l) => texts.levels?.get(l) ?? 0)),
     keyInSentence: keyInSentence(sentences, key),
     rankWord: rankShare(ranks.word),
     rankBigram: rankShare(ranks.bigram),
@@ -285,6 +290,23 @@ export function candidateFeatures(
     scoreBigram: scores.bigram,
     scoreVector: scores.vector,
   };
+}
+
+/** Per level, the share of a document's words for itself (我县, 全区 …) that are at that level; empty when it has none. */
+export function documentLevels(texts: Iterable<string>, levels: readonly AdminLevel[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const text of texts) {
+    for (const { level, self } of levels) {
+      for (const w of self) {
+        for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + w.length)) {
+          counts.set(level, (counts.get(level) ?? 0) + 1);
+          total++;
+        }
+      }
+    }
+  }
+  return new Map([...counts].map(([level, n]) => [level, n / total]));
 }
 
 /** Share of the key concepts' weight the corpus never mentions (a question about 校医 in documents without one). */

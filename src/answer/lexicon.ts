@@ -19,7 +19,8 @@ const SynonymsFile = z.array(
 const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(), measure: z.string().min(1).optional(), reason }).strict());
 const WordGroups = z.array(z.object({ words, reason }).strict());
 const AlternativeGroups = z.array(z.object({ sides: z.array(words).min(2), reason }).strict());
-const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, institutionSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, mistaggedNouns: WordGroups, qualifiers: WordGroups, alternatives: AlternativeGroups }).strict();
+const AdminLevels = z.array(z.object({ level: z.string().min(1), asked: words, self: words, reason }).strict());
+const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, institutionSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, mistaggedNouns: WordGroups, qualifiers: WordGroups, alternatives: AlternativeGroups, adminLevels: AdminLevels }).strict();
 const UnitsFile = z.array(z.object({ label: z.string().min(1), forms: words, reason }).strict());
 const WrittenMeasuresFile = z.array(z.object({ asked: words, written: z.array(z.string().min(1)), reason }).strict());
 const AskedFactsFile = z.array(
@@ -107,6 +108,13 @@ export function statesAskedFact(fact: AskedFactKind, text: string): boolean {
 }
 
 
+/** One administrative level: the question's words for it (区里, 该区) and a document's words for itself (我区, 全区). */
+export interface AdminLevel {
+  level: string;
+  asked: readonly string[];
+  self: readonly string[];
+}
+
 export interface Lexicon {
   synonyms: readonly SynonymEntry[];
   /** Longest first, so 多少钱 is matched before 多少. `measure`: the measure the word itself asks the figure in (百分之多少 → %), or null. */
@@ -141,6 +149,8 @@ export interface Lexicon {
   qualifiers: ReadonlySet<string>;
   /** Groups of things that exclude each other (优质均衡 / 基本均衡); each side lists all its spellings. */
   alternatives: readonly (readonly (readonly string[])[])[];
+  /** Administrative levels (区, 县, 市): how a question points at one, how a document speaks of itself at it. */
+  adminLevels: readonly AdminLevel[];
   units: readonly UnitGroup[];
   askedFacts: ReadonlyMap<string, AskedFactKind>;
   /** Measure words after which a Chinese numeral is a quantity (三年 → 3年). */
@@ -222,6 +232,7 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     mistaggedNouns: new Set(fn.mistaggedNouns.flatMap((g) => g.words)),
     qualifiers: new Set(fn.qualifiers.flatMap((g) => g.words)),
     alternatives: fn.alternatives.map((g) => g.sides),
+    adminLevels: fn.adminLevels.map(({ level, asked, self }) => ({ level, asked, self })),
     units,
     askedFacts,
     measureWords: parseFile(sources, 'measure-words.yaml', WordGroups).flatMap((g) => g.words),

@@ -3,7 +3,7 @@ import type { StoredPassage } from '../index/store.js';
 import { TermStats } from '../index/termStats.js';
 import { decide, missingFromQuotes, type Decision } from './answerability.js';
 import { quotedSectionPath } from './citation.js';
-import { candidateFeatures, conceptWeight, missingScope, unknownKeyShare, type CandidateFeatures, type CandidateTexts, type ChannelRanks } from './features.js';
+import { candidateFeatures, conceptWeight, documentLevels, missingScope, unknownKeyShare, type CandidateFeatures, type CandidateTexts, type ChannelRanks } from './features.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
 import { planQuery, type Concept, type QueryPlan } from './plan.js';
 import { quoteText, selectSentences } from './quote.js';
@@ -69,6 +69,7 @@ export class AnswerPipeline implements Answerer {
   readonly stats: TermStats;
   private readonly vocabulary: Vocabulary;
   private readonly reranker: Reranker | null;
+  private readonly documentLevels = new Map<string, ReadonlyMap<string, number>>();
 
   constructor(readonly index: PassageIndex, options: PipelineOptions = {}) {
     this.lexicon = options.lexicon ?? loadLexicon();
@@ -108,14 +109,26 @@ export class AnswerPipeline implements Answerer {
     // 3. fuse, and read each candidate once
     // 该县…/这个区的方案…: the restatement of the national standards speaks of no county; only documents may answer.
     const candidates = fuse(lists, lexicon.pipeline.rrfK).flatMap((f) => {
-      if (plan.localOnly && this.index.passage(f.id)?.kind === 'restatement') return [];
-      const texts = this.stats.passage(f.id);
+      const passage = this.index.passage(f.id);
+      if (!passage || (plan.localOnly && passage.kind === 'restatement')) return [];
+      const terms = this.stats.passage(f.id);
+      const texts = terms && { ...terms, levels: this.levelsOf(passage.source) };
       return texts ? [{ id: f.id, texts, ranks: f.ranks, features: candidateFeatures(plan, texts, f.ranks, idf, lexicon, f.shares) }] : [];
     });
     const unknown = (c: Concept) => this.unknownToCorpus(c);
     // Only places and organisations decide alone: colloquial words the documents never use (挪窝, 家当) are common in answerable questions.
     const unknownScope = plan.concepts.filter((c) => c.place && unknown(c)).map((c) => c.forms[0]!);
     return { plan, recall: lists, candidates, unknownKeyShare: unknownKeyShare(plan, df, idf), unknownScope };
+  }
+
+  /** The document's words for itself by administrative level, computed once per document. */
+  private levelsOf(source: string): ReadonlyMap<string, number> {
+    let levels = this.documentLevels.get(source);
+    if (!levels) {
+      levels = documentLevels(this.index.passagesOf(source).map((p) => p.text), this.lexicon.adminLevels);
+      this.documentLevels.set(source, levels);
+    }
+    return levels;
   }
 
   decide(prepared: Prepared, tuning: Tuning = this.tuning): Outcome {

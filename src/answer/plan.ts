@@ -74,6 +74,8 @@ export interface QueryPlan {
    * national standard: the project's restatement of the standards cannot answer it.
    */
   localOnly: boolean;
+  /** Administrative levels the question points at (区里, 这个县 → 区, 县): documents speaking of themselves at another level are about another place. */
+  levels: string[];
   /**
    * Per alternatives group (优质均衡 / 基本均衡) of which the question names exactly one side: that side's
    * spellings and the other sides'. A section naming only another side is about something else.
@@ -359,12 +361,25 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     documentRef,
     documentWords: segmentWords(documentRef ?? lexicon.documentPhrases.find((w) => normal.includes(w)) ?? '').filter((w) => w.length >= 2),
     localOnly: lexicon.localReferences.some((w) => normal.includes(w)) && !lexicon.nationalReferences.some((w) => normal.includes(w)),
+    levels: askedLevels(normal, lexicon),
     alternatives: namedAlternatives(normal, lexicon),
     comparison: stripped.asks === 'comparison' || lexicon.eachMarkers.some((m) => normal.includes(m)) ? comparisonSides(normal, concepts, lexicon) : null,
     parts: questionParts(normal, concepts, refWords),
     head: ctx.df ? headOf(concepts, ctx.df) : null,
     counted: stripped.asks === 'figure' && ctx.df ? countedNoun(normal, concepts, lexicon, ctx.df) : null,
   };
+}
+
+/** Levels whose question words the question holds, each starting a word (城区里 holds no 区里). */
+function askedLevels(normal: string, lexicon: Lexicon): string[] {
+  const candidates = lexicon.adminLevels.filter((l) => l.asked.some((w) => normal.includes(w)));
+  if (candidates.length === 0) return [];
+  const starts = wordBoundaries(normal);
+  const at = (w: string) => {
+    for (let i = normal.indexOf(w); i >= 0; i = normal.indexOf(w, i + 1)) if (starts.has(i)) return true;
+    return false;
+  };
+  return candidates.filter((l) => l.asked.some(at)).map((l) => l.level);
 }
 
 function namedAlternatives(normal: string, lexicon: Lexicon): QueryPlan['alternatives'] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { factStated, statesMeasure } from '../../src/answer/features.js';
+import { candidateFeatures, documentLevels, factStated, statesMeasure } from '../../src/answer/features.js';
+import { testLexicon } from './lexiconFixture.js';
 import { loadLexicon } from '../../src/answer/lexicon.js';
 import { planQuery } from '../../src/answer/plan.js';
 
@@ -68,5 +69,32 @@ describe('statesMeasure', () => {
 
   it('any text will do when any measure will do', () => {
     expect(statesMeasure('没有数字', [])).toBe(true);
+  });
+});
+
+describe('administrative levels', () => {
+  const lexicon = testLexicon();
+  it('a question points at a level by its own words, only where they start a word (城区里 holds no 区里)', () => {
+    expect(planQuery('区里要求学生每天锻炼多长时间', { lexicon }).levels).toEqual(['区']);
+    expect(planQuery('这个区的方案和那个县的总结怎么说', { lexicon }).levels).toEqual(['区']);
+    expect(planQuery('城区里上学挤怎么办', { lexicon }).levels).toEqual([]);
+    expect(planQuery('该县和这个区各是多少', { lexicon }).levels).toEqual(['区', '县']);
+  });
+
+  it('a document speaks of itself at the levels its words for itself name, as shares', () => {
+    const levels = documentLevels(['我县投入资金，全县学校', '全区统筹', '县委县政府'], lexicon.adminLevels);
+    expect(levels.get('县')).toBeCloseTo(2 / 3);
+    expect(levels.get('区')).toBeCloseTo(1 / 3);
+    expect(documentLevels(['学校建设标准'], lexicon.adminLevels).size).toBe(0);
+  });
+
+  it('levelMatch is the asked level\'s share in the passage\'s document, and 1 when no level is asked', () => {
+    const ranks = { word: 0, bigram: 0, vector: 0 };
+    const under = (levels: Map<string, number>) => ({ text: '学生每天锻炼1小时。', heading: '', section: '', context: '', levels });
+    const asked = planQuery('区里要求学生每天锻炼多长时间', { lexicon });
+    expect(candidateFeatures(asked, under(new Map([['县', 1]])), ranks, () => 1, lexicon).levelMatch).toBe(0);
+    expect(candidateFeatures(asked, under(new Map([['区', 0.75], ['市', 0.25]])), ranks, () => 1, lexicon).levelMatch).toBe(0.75);
+    const none = planQuery('学生每天锻炼多长时间', { lexicon });
+    expect(candidateFeatures(none, under(new Map([['县', 1]])), ranks, () => 1, lexicon).levelMatch).toBe(1);
   });
 });

@@ -84,6 +84,15 @@ qualifiers:
 alternatives:
   - sides: [[优质均衡, 优均], [基本均衡, 基均]]
     reason: 两项评估
+adminLevels:
+  - level: 区
+    asked: [区里, 这个区, 该区]
+    self: [我区, 全区]
+    reason: 区一级
+  - level: 县
+    asked: [县里, 这个县, 该县]
+    self: [我县, 全县]
+    reason: 县一级
 `,
     'units.yaml': `
 - label: 生均
