@@ -270,12 +270,16 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
   const refWords = new Set(documentRef ? tagWords(documentRef).map((t) => t.word) : []);
 
   // A quoted phrase is one concept per part: documents punctuate names differently (“片联校、教师走教”).
-  const concepts: Concept[] = quoted.flatMap((q) =>
-    q
-      .split(/[、，,；;\s]+/u)
-      .filter((part) => part.length >= 2)
-      .map((part) => ({ forms: [part, ...documentForms(part, lexicon)], key: true, scope: false, parts: [], at: normal.indexOf(part), place: false, asked: true, noun: true, verb: false, qualifier: false })),
-  );
+  // It is quoted as written too: documents keep the numerals of a slogan (“六个统一”, not 6个统一).
+  const verbatim = quotedPhrases(lowered);
+  const partsOf = (q: string) => q.split(/[、，,；;\s]+/u).filter((part) => part.length >= 2);
+  const concepts: Concept[] = quoted.flatMap((q, qi) => {
+    const written = verbatim.length === quoted.length ? partsOf(verbatim[qi]!) : [];
+    return partsOf(q).map((part, pi) => {
+      const asWritten = written.length === partsOf(q).length && written[pi] !== part ? [written[pi]!] : [];
+      return { forms: [...asWritten, part, ...documentForms(part, lexicon)], key: true, scope: false, parts: [], at: normal.indexOf(part), place: false, asked: true, noun: true, verb: false, qualifier: false };
+    });
+  });
   const quotedCount = concepts.length;
   const inAskedClause = askedClauses(lowered, lexicon);
   let rest = plain;

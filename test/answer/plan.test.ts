@@ -91,6 +91,14 @@ describe('planQuery', () => {
     expect(planQuery('三个音乐教室够不够', { lexicon, df }).plain).toContain('3个');
   });
 
+  it('a quoted phrase is looked for as written, numerals and all (“六个统一”, documents do not write 6个统一)', () => {
+    const p = plan('对口帮扶学校要做到的“六个统一”指什么？');
+    const quoted = p.concepts.find((c) => c.forms.includes('六个统一'));
+    expect(quoted?.forms[0]).toBe('六个统一');
+    expect(quoted?.key).toBe(true);
+    expect(plan('“片联校、教师走教”是什么').concepts.map((c) => c.forms[0])).toEqual(expect.arrayContaining(['片联校', '教师走教']));
+  });
+
   it('writes Chinese quantities in digits so they match the documents', () => {
     expect(plan('三年以上的学校有几个').plain).toContain('3年');
   });
