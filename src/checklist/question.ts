@@ -5,6 +5,7 @@
  * Pure: the words come from the names data.
  */
 import { arabicQuantities } from '../answer/numerals.js';
+import { cutWords } from '../index/segment.js';
 import type { Topic } from '../answer/types.js';
 import type { FigureKind, IndicatorNames, NamedIndicator } from './indicatorNames.js';
 import type { Stage } from './types.js';
@@ -259,9 +260,21 @@ export function topicOf(q: IndicatorQuestion): Topic {
  * figure of the same kind; the rest carries over. Null when the question
  * is not a follow-up (no follow-up word, or a whole new question).
  */
+/**
+ * The question holds a follow-up word (那初中呢, 要是1500人呢). A one-character word only as a word of its own:
+ * 那 in 那个县 points at a place, it does not go on from the last answer.
+ */
+function asksOnFrom(text: string, names: IndicatorNames): boolean {
+  const words = names.followUp.filter((w) => text.includes(w));
+  if (words.length === 0) return false;
+  if (words.some((w) => w.length > 1)) return true;
+  const cut = new Set(cutWords(text));
+  return words.some((w) => cut.has(w));
+}
+
 export function followUpQuestion(question: string, previous: Topic, names: IndicatorNames): IndicatorQuestion | null {
   const text = normalQuestion(question, names);
-  if (!names.followUp.some((w) => text.includes(w))) return null;
+  if (!asksOnFrom(text, names)) return null;
   const current = readIndicatorQuestion(question, names);
   const stagesNamed = names.stages.filter((s) => s.names.some((w) => text.includes(w))).map((s) => s.stage);
   const figures = current?.figures ?? figuresOf(text, names, []);

@@ -51,6 +51,14 @@ describe('follow-up questions on an indicator answer', () => {
     expect(await say('那初中呢', 'u2')).not.toContain('教学仪器设备');
   });
 
+  it('那 inside 那个县 points at a place: after another answer the question is answered as if asked first', async () => {
+    const question = '残疾儿童入学率国家要求多少？那个县2020年实际多少？';
+    const first = await say(question, 'u5');
+    await say('社会认可度要达到多少', 'u6');
+    expect(await say(question, 'u6')).toBe(first);
+    expect(first).toContain('残疾儿童少年入学率');
+  });
+
   it('each user has their own topic', async () => {
     await say('初中生均体育运动场馆面积要达到多少', 'u3');
     await say('小学生均教学仪器设备值要达到多少', 'u4');
