@@ -7,7 +7,7 @@
  */
 import type { Fact } from '../answer/types.js';
 import { formatValue } from './format.js';
-import type { NamedIndicator } from './indicatorNames.js';
+import type { FigureKind, NamedIndicator } from './indicatorNames.js';
 import type { Figure, IndicatorQuestion } from './question.js';
 import { citeRule } from './report.js';
 import { applyBalanceRule, compare, cvFromMoments, indicatorValue, judge, weightedStats } from './rules.js';
@@ -114,6 +114,12 @@ function requirement(checklist: Checklist, ind: NumericIndicator, stage: Stage |
     const totals = figures.filter((x) => x.unit === unit && x.kind !== 'classes').map((x) => x.value / factor);
     if (totals.length > 0) per = Math.max(...totals);
     perText = `${perField.name} ${fmt(per ?? 0)} ${perField.unit}`;
+  }
+  // 800个学生，音乐教室要几间: the item counts per class, the asker gave students. Say what is needed, compute nothing.
+  const given = perKind && per === undefined ? figures.find((x) => x.kind !== perKind && (x.kind === 'students' || x.kind === 'classes')) : undefined;
+  if (perKind && given) {
+    const basis = (k: FigureKind) => (k === 'classes' ? '班级数' : '学生数');
+    return fact(`${label ? `${label}的` : ''}这一项按${basis(perKind)}算，您给的是${basis(given.kind!)}（${fmt(given.value)}）；告诉我${basis(perKind)}，我可以算出至少要多少`, null, false, false);
   }
   if (per === undefined || per <= 0) return null;
   const divisor = f.perCeilDiv !== undefined ? Math.ceil(per / f.perCeilDiv) : per;

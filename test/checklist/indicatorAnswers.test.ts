@@ -74,6 +74,12 @@ describe('the facts from the checklist data', () => {
     expect(facts('我们26个班，音乐教室要几间').join('\n')).toContain('按 26 个班算，小学、初中的音乐专用教室数至少 3 间（每 12 个班 1 间，不足 12 个班按 12 个班算：⌈26 ÷ 12⌉ × 1）');
   });
 
+  it('a count per class asked with students only says it needs the classes and computes nothing', () => {
+    const lines = facts('我们小学有800个学生，音乐教室要几间').join('\n');
+    expect(lines).toContain('小学的这一项按班级数算，您给的是学生数（800）；告诉我班级数，我可以算出至少要多少');
+    expect(lines).not.toMatch(/至少 \d+ 间/u);
+  });
+
   it('judges the asker\'s value and, for the 7 school items, the 85 % floor of the 单校规则', () => {
     const lines = facts('小学生均设备值1800元，算达标吗');
     expect(lines).toContain('您说的 1800 元/生：没有达到小学标准（不少于 2000）');
