@@ -146,7 +146,12 @@ export class AnswerPipeline implements Answerer {
   private judge(prepared: Prepared, ranked: Outcome['ranked'], tuning: Tuning): Outcome {
     // 5. answerability
     const decision = decide({ plan: prepared.plan, ranked, unknownKeyShare: prepared.unknownKeyShare, unknownScope: prepared.unknownScope }, tuning, this.lexicon);
-    return { ranked, decision };
+    // The passage the answer leads with is the result: answerability picked it over higher ones for stating what
+    // was asked (or for being from the document named). Two questions in one message quote a passage per part.
+    const plan = prepared.plan;
+    if (decision.status === 'not_found' || decision.chosen === 0 || plan.parts !== null || plan.comparison !== null) return { ranked, decision };
+    const lead = ranked[decision.chosen]!;
+    return { ranked: [lead, ...ranked.filter((r) => r !== lead)], decision: { ...decision, chosen: 0 } };
   }
 
   /** The rerank service's model id, for eval and bench labels; null when none is configured. */

@@ -107,6 +107,22 @@ describe('the answering pipeline over a real index', () => {
     expect(diagnostics.plan.repairs).toContainEqual(expect.objectContaining({ from: '整该', to: '整改' }));
   });
 
+  it('the passage an answer leads with is ranked first, also when answerability picked it below the top', async () => {
+    // 小学整改方案里专项资金要用在哪 names a document: its passage answers, though a county report's ranks higher on words.
+    const lead = async (q: string) => {
+      const { answer, diagnostics } = await pipeline.explain(q);
+      return { first: answer.citations[answer.quotes[0]?.citation ?? -1]?.passageId, ranked: diagnostics.ranked[0]?.id, source: answer.citations[0]?.source };
+    };
+    const named = await lead('小学整改方案里专项资金要用在哪？');
+    expect(named.source).toMatch(/003_4e1e901ccd9dcf3c\.txt$/u);
+    expect(named.ranked).toBe(named.first);
+    for (const q of questions.filter((x) => x.answerable)) {
+      const { answer, diagnostics } = await pipeline.explain(q.question);
+      if (answer.status !== 'answered' || diagnostics.plan.parts || diagnostics.plan.comparison) continue;
+      expect(diagnostics.ranked[0]?.id, q.id).toBe(answer.citations[answer.quotes[0]!.citation]!.passageId);
+    }
+  });
+
   it('cites the restatement as the project\'s own text, with a short title and the article it states', async () => {
     const a = await pipeline.answer('优质均衡每间音乐教室面积要多大？');
     expect(a.status).toBe('answered');
