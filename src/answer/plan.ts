@@ -318,6 +318,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     const isNumber = tag === 'm' && /\d/u.test(word);
     // Generic verbs (提出, 完善) stay key but weigh little: concepts are weighted by IDF.
     const content = tag === 'm' ? isNumber : !FUNCTION_TAGS.has(tag);
+    const deictic = levelWords(lexicon).has(word);
     const key = content && !lexicon.frameNouns.has(word) && !refWords.has(word) && (word.length > 1 || isNumber);
     // jieba tags 初中班 (初中班额) a person's name: a document word and what follows it is no name.
     const compound = tag === 'nr' && ctx.df ? documentWordCompound(word, ctx.df) : null;
@@ -328,10 +329,11 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     concepts.push({
       forms: [word, ...documentForms(word, lexicon)],
       key,
-      scope: key && ((NAME_TAGS.has(tag) && !compound) || refWords.has(word)),
+      // 镇里, 县里 point at the place the documents are about (plan.levels); they name none.
+      scope: key && !deictic && ((NAME_TAGS.has(tag) && !compound) || refWords.has(word)),
       parts,
       at,
-      place: key && PLACE_TAGS.has(tag),
+      place: key && !deictic && PLACE_TAGS.has(tag),
       asked: at < 0 || inAskedClause(clauseAt(normal, at)),
       noun: NOUN_TAG.test(tag),
       verb: !NOUN_TAG.test(tag) && tag.startsWith('v'),
@@ -372,6 +374,14 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     head: ctx.df ? headOf(concepts, ctx.df) : null,
     counted: stripped.asks === 'figure' && ctx.df ? countedNoun(normal, concepts, lexicon, ctx.df) : null,
   };
+}
+
+const levelWordCache = new WeakMap<Lexicon, Set<string>>();
+/** Every question word of every administrative level (县里, 这个区, 镇里). */
+function levelWords(lexicon: Lexicon): Set<string> {
+  let out = levelWordCache.get(lexicon);
+  if (!out) levelWordCache.set(lexicon, (out = new Set(lexicon.adminLevels.flatMap((l) => l.asked))));
+  return out;
 }
 
 /** Levels whose question words the question holds, each starting a word (城区里 holds no 区里). */

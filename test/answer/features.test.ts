@@ -18,6 +18,12 @@ describe('factStated', () => {
     expect(factStated(plan, '随迁子女入学实现全覆盖。', lexicon)).toBe(true);
   });
 
+  it('a ratio written in words (A与B的比值) states a computation', () => {
+    const plan = planQuery('师生比是咋算的', { lexicon });
+    expect(factStated(plan, '其中师生比是指在册学生数与专任教师的比值。', lexicon)).toBe(true);
+    expect(factStated(plan, '师生比例逐年优化。', lexicon)).toBe(false);
+  });
+
   it('does not take a date or a 文号 for the figure asked', () => {
     const plan = planQuery('轮台县塔尔拉克乡中心小学现有多少学生和教师', { lexicon });
     expect(factStated(plan, '（轮台县塔尔拉克乡中心小学二〇一二年 3月）为全面贯彻2013—2017年规划', lexicon)).toBe(false);

@@ -91,6 +91,15 @@ describe('planQuery', () => {
     expect(planQuery('三个音乐教室够不够', { lexicon, df }).plain).toContain('3个');
   });
 
+  it('镇里, 县里 point at a level, never name a place the corpus lacks; 师傅 is a word, not a person; 那篇 is no topic (corpus lexicon)', () => {
+    const real = loadLexicon();
+    const town = planQuery('镇里示范校对口帮扶薄弱校几年一个周期', { lexicon: real });
+    expect(town.levels).toEqual(['镇']);
+    expect(town.concepts.some((c) => c.place || c.scope)).toBe(false);
+    expect(planQuery('每个新人配几个师傅', { lexicon: real }).concepts.find((c) => c.forms[0] === '师傅')?.scope).toBe(false);
+    expect(planQuery('市里那篇调研报告的师生比是咋算的', { lexicon: real }).concepts.map((c) => c.forms[0])).not.toContain('那篇');
+  });
+
   it('a quoted phrase is looked for as written, numerals and all (“六个统一”, documents do not write 6个统一)', () => {
     const p = plan('对口帮扶学校要做到的“六个统一”指什么？');
     const quoted = p.concepts.find((c) => c.forms.includes('六个统一'));
