@@ -20,7 +20,7 @@ const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(),
 const WordGroups = z.array(z.object({ words, reason }).strict());
 const AlternativeGroups = z.array(z.object({ sides: z.array(words).min(2), reason }).strict());
 const AdminLevels = z.array(z.object({ level: z.string().min(1), asked: words, self: words, reason }).strict());
-const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, institutionSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, mistaggedNouns: WordGroups, qualifiers: WordGroups, alternatives: AlternativeGroups, adminLevels: AdminLevels }).strict();
+const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, institutionSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, localDocumentKinds: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, mistaggedNouns: WordGroups, qualifiers: WordGroups, alternatives: AlternativeGroups, adminLevels: AdminLevels }).strict();
 const UnitsFile = z.array(z.object({ label: z.string().min(1), forms: words, reason }).strict());
 const WrittenMeasuresFile = z.array(z.object({ asked: words, written: z.array(z.string().min(1)), reason }).strict());
 const AskedFactsFile = z.array(
@@ -137,6 +137,8 @@ export interface Lexicon {
   eachMarkers: readonly string[];
   /** Words pointing at one local document or the place it is about (该县, 这个区的方案, 调研报告). */
   localReferences: readonly string[];
+  /** Kinds of local document (方案, 总结): with a level word (区里的优均方案) the question points into a local document. */
+  localDocumentKinds: readonly string[];
   /** Words naming the national standards (国家, 优均, 整理稿): with them a local reference may still ask the restatement. */
   nationalReferences: readonly string[];
   /** How questions name a document anywhere in them (整改方案, 调研报告), longest first. */
@@ -226,6 +228,7 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     sourceMarkers: fn.sourceMarkers.flatMap((g) => g.words),
     eachMarkers: fn.eachMarkers.flatMap((g) => g.words),
     localReferences: fn.localReferences.flatMap((g) => g.words),
+    localDocumentKinds: fn.localDocumentKinds.flatMap((g) => g.words),
     nationalReferences: fn.nationalReferences.flatMap((g) => g.words),
     documentPhrases: fn.documentPhrases.flatMap((g) => g.words).sort((a, b) => b.length - a.length),
     dependentStarts: fn.dependentStarts.flatMap((g) => g.words),

@@ -350,6 +350,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
   for (const c of concepts) for (const f of c.forms.slice(1)) if (!plain.includes(f)) expandedWords.add(f);
   const expanded = [...expandedWords].join(' ');
 
+  const levels = askedLevels(normal, lexicon);
   const units = lexicon.units.filter((u) => u.forms.some((f) => normal.includes(f)));
   // 哪几所 asks for names, 几点 for a time: only a figure question has a measure its answer must come in.
   const measure = stripped.asks === 'figure' ? askedMeasure(lowered, lexicon) : null;
@@ -366,14 +367,29 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     items: itemReferences(normal),
     documentRef,
     documentWords: segmentWords(documentRef ?? lexicon.documentPhrases.find((w) => normal.includes(w)) ?? '').filter((w) => w.length >= 2),
-    localOnly: lexicon.localReferences.some((w) => normal.includes(w)) && !lexicon.nationalReferences.some((w) => normal.includes(w)),
-    levels: askedLevels(normal, lexicon),
+    localOnly: localOnly(normal, levels, lexicon),
+    levels,
     alternatives: namedAlternatives(normal, lexicon),
     comparison: stripped.asks === 'comparison' || lexicon.eachMarkers.some((m) => normal.includes(m)) ? comparisonSides(normal, concepts, lexicon) : null,
     parts: questionParts(normal, concepts, refWords),
     head: ctx.df ? headOf(concepts, ctx.df) : null,
     counted: stripped.asks === 'figure' && ctx.df ? countedNoun(normal, concepts, lexicon, ctx.df) : null,
   };
+}
+
+/**
+ * The question points into a local document: it says 该县 / 这个区的方案 and names no national standard, or it says
+ * 区里 / 县里 together with a local document's kind (区里的优均方案), where 优均 only says what the plan is about;
+ * unless it names the national side itself (整理稿, 国家) or sets the two side by side (和优均的要求一样吗, 分别).
+ */
+function localOnly(normal: string, levels: readonly string[], lexicon: Lexicon): boolean {
+  const has = (words: readonly string[]) => words.some((w) => normal.includes(w));
+  if (has(lexicon.localReferences) && !has(lexicon.nationalReferences)) return true;
+  // 优均 names what the plan is about; 整理稿, 国家 name the national side itself (县里总结说的…整理稿认可吗).
+  const programs = new Set(lexicon.alternatives.flat(2));
+  const nationalSide = lexicon.nationalReferences.some((w) => !programs.has(w) && normal.includes(w));
+  const compared = has(lexicon.eachMarkers) || lexicon.questionWords.some((q) => q.asks === 'comparison' && normal.includes(q.word));
+  return levels.length > 0 && has(lexicon.localDocumentKinds) && !nationalSide && !compared;
 }
 
 const levelWordCache = new WeakMap<Lexicon, Set<string>>();

@@ -69,8 +69,15 @@ export class IndicatorAnswers {
     // asks its standard. 操场建设投了多少钱 asks money of an area rate: not this.
     const rateAsked = plan.asked.kind === 'figure' && this.names.asksOfRate.some((w) => text.includes(w)) && q.indicators.length > 0 && q.indicators.every((n) => /[/%]/u.test(n.indicator.unit));
     // 国家优均要求多少？那个县2020年实际做到多少: the standard from the data, the county's own figure kept as 相关原文.
-    const standardToo = q.local && passage.status === 'answered' && q.indicators.length > 0 && this.lexicon.nationalReferences.some((w) => text.includes(w));
-    if (!(q.asksStandard || rateAsked) || (q.local && !standardToo)) return passage;
+    // 区里的优均方案里… points into a local document as 该县 does (the plan reads it: QueryPlan.localOnly).
+    const local = q.local || plan.localOnly;
+    // 区里那个优均方案… names the evaluation only as what the district's plan is about: no national standard is asked.
+    const programs = new Set(this.lexicon.alternatives.flat(2));
+    const nationalAsked =
+      this.lexicon.nationalReferences.some((w) => !programs.has(w) && text.includes(w)) ||
+      ((plan.parts !== null || plan.comparison !== null) && this.lexicon.nationalReferences.some((w) => text.includes(w)));
+    const standardToo = local && passage.status === 'answered' && q.indicators.length > 0 && nationalAsked;
+    if (!(q.asksStandard || rateAsked) || (local && !standardToo)) return passage;
     // A question about one county's or one document's own figures (拜城县的操场) is for the documents, not the national standard.
     // The segmenter tags some indicator names as places (音乐教室): those do not count.
     const nameLists = [...q.indicators.map((n) => n.names), ...q.vetoes.map((v) => v.names), ...q.parts.map((p) => p.names), ...q.requirements.map((r) => r.names)];
@@ -136,7 +143,7 @@ export class IndicatorAnswers {
   /** The question is about one county's or one document's own facts, or names a place the data does not speak of. */
   private localOrElsewhere(plan: QueryPlan, text: string, documentIsTheData = false): boolean {
     const otherDocument = plan.documentRef !== null && !documentIsTheData;
-    return isLocalQuestion(normalQuestion(text, this.names), this.names) || otherDocument || plan.concepts.some((c) => c.place || (c.scope && !(documentIsTheData && plan.documentRef?.includes(c.forms[0]!))));
+    return isLocalQuestion(normalQuestion(text, this.names), this.names) || plan.localOnly || otherDocument || plan.concepts.some((c) => c.place || (c.scope && !(documentIsTheData && plan.documentRef?.includes(c.forms[0]!))));
   }
 
   private fromOverview(plan: QueryPlan, passage: Answer, q: OverviewQuestion): Answer {

@@ -66,6 +66,9 @@ eachMarkers:
 localReferences:
   - words: [该县, 这个区]
     reason: 指文件所写的地方
+localDocumentKinds:
+  - words: [方案, 总结]
+    reason: 地方文件
 nationalReferences:
   - words: [国家, 优均, 整理稿]
     reason: 点名国家标准

@@ -100,6 +100,16 @@ describe('planQuery', () => {
     expect(planQuery('市里那篇调研报告的师生比是咋算的', { lexicon: real }).concepts.map((c) => c.forms[0])).not.toContain('那篇');
   });
 
+  it('区里 with a local document kind points into that document (区里的优均方案), not when the national side is named or compared (corpus lexicon)', () => {
+    const real = loadLexicon();
+    const local = (q: string) => planQuery(q, { lexicon: real }).localOnly;
+    expect(local('区里优均方案里社会认可度目标定的是多少')).toBe(true);
+    expect(local('该县教师交流比例多少')).toBe(true);
+    expect(local('区里方案的交流比例和优均的要求一样吗')).toBe(false);
+    expect(local('县里总结说小学0.65是国家规定的标准，整理稿认可吗')).toBe(false);
+    expect(local('学校的编制是县里统一调吗')).toBe(false);
+  });
+
   it('a quoted phrase is looked for as written, numerals and all (“六个统一”, documents do not write 6个统一)', () => {
     const p = plan('对口帮扶学校要做到的“六个统一”指什么？');
     const quoted = p.concepts.find((c) => c.forms.includes('六个统一'));

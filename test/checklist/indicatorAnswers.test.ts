@@ -189,6 +189,18 @@ describe('indicator answers in the chat', () => {
   const answers = new IndicatorAnswers(checklists, names);
   const finish = (q: string, passage: Answer = noAnswer) => answers.finish(planQuery(q, { lexicon }), passage);
 
+  it('a question into a district\'s own plan (区里的优均方案) is for its documents, not the national standard', () => {
+    const district = quoted('…社会满意度不断提高,……', 'document', '推进县域义务教育优质均衡发展工作方案');
+    expect(finish('区里优均方案里社会认可度目标定的是多少？', district)).toBe(district);
+    expect(finish('区里优均方案里社会认可度目标定的是多少？').facts ?? []).toEqual([]);
+    // Asked of the standard itself, the data answers.
+    expect(finish('社会认可度要达到多少').facts?.[0]?.text).toContain('85 %');
+    // Both sides asked: the standard from the data, the district's passage kept.
+    const both = finish('区里方案的教师交流轮岗比例和优均的要求一样吗', quoted('全区每年交流轮岗教师的比例不低于符合交流条件教师总数的10%', 'document', '工作方案'));
+    expect(both.facts?.[0]?.text).toContain('教师交流轮岗比例');
+    expect(both.quotes).toHaveLength(1);
+  });
+
   it('answers from the data, each fact with the rule it comes from, readable on a phone', () => {
     const a = finish('我们初中1200个学生，操场得有多大');
     expect(a.status).toBe('answered');

@@ -42,20 +42,36 @@ export function removeImageLinks(text: string): string {
 // "未完" only as the paywall's own word ("(未完,全文共…"), not "（未完成整改的）".
 const PAYWALL_OPEN = /(?:…|\.{3})*\s*[（(][^（()）]*?(?:省略\s*\d+\s*字|全文共\s*\d+\s*字|会员可|未完(?:待续)?\s*[,，）)])/;
 
+/** How far back from a paywall note the last clause break is looked for. */
+const CUT_CLAUSE_MAX = 40;
+
 /**
- * Cuts a paywall note out of a line and keeps the document text before it.
- * If the note closes, text after it is kept too; if not, the rest of the line
- * is site chrome ("请阅读下面提示信息。收藏…") and goes.
+ * The text a site cut off at a paywall note: its unfinished last clause goes (社会认可度达到8 is no figure, the
+ * site dropped what followed the 8), and "……" marks where text is missing. A text ending a sentence keeps it all.
+ */
+function cutOff(before: string): string {
+  const text = before.trimEnd();
+  if (text === '') return '';
+  if (/[。！？；;!?]$/u.test(text)) return `${text}……`;
+  const tail = text.slice(-CUT_CLAUSE_MAX);
+  const breakAt = Math.max(...[...'，,、：:。！？；;!?'].map((c) => tail.lastIndexOf(c)));
+  return `${breakAt < 0 ? text : text.slice(0, text.length - tail.length + breakAt + 1)}……`;
+}
+
+/**
+ * Cuts a paywall note out of a line and keeps the document text before it, without the clause the site
+ * cut short. If the note closes, text after it is kept too; if not, the rest of the line is site chrome
+ * ("请阅读下面提示信息。收藏…") and goes.
  */
 export function cutPaywallNote(text: string): string {
   const m = PAYWALL_OPEN.exec(text);
   if (!m) return text;
-  const before = text.slice(0, m.index);
+  const before = cutOff(text.slice(0, m.index));
   const rest = text.slice(m.index + m[0].length);
   const close = /[）)]/.exec(rest);
-  if (!close) return before.trimEnd();
+  if (!close) return before;
   const after = rest.slice(close.index + 1).replace(/^\s*(?:…|\.{3})*/, '');
-  return (before.trimEnd() + after).trimEnd();
+  return (before + after).trimEnd();
 }
 
 /** Cuts every inline piece of junk out of a line, keeping the real text. */

@@ -17,13 +17,17 @@ describe('boilerplate patterns', () => {
     expect(removeImageLinks('![得分](/images/s.gif)正文![x](a.png)继续')).toBe('正文继续');
   });
 
-  it('cuts a closed paywall note and keeps the text on both sides', () => {
-    expect(cutPaywallNote('满意度达到9 ……(某某网http://x.cn省略120字,正式会员可完整阅读)…… ')).toBe('满意度达到9');
-    expect(cutPaywallNote('前文(省略30字)后文')).toBe('前文后文');
+  it('cuts a closed paywall note, keeps the text on both sides and marks the cut with ……', () => {
+    expect(cutPaywallNote('学生体质达标。满意度达到9 ……(某某网http://x.cn省略120字,正式会员可完整阅读)…… ')).toBe('学生体质达标。……');
+    expect(cutPaywallNote('前文(省略30字)后文')).toBe('前文……后文');
+  });
+
+  it('drops the clause a site cut short: 社会认可度达到8 is no figure', () => {
+    expect(cutPaywallNote('社会满意度不断提高,社会认可度达到8 ……(快文网省略994字,正式会员可完整阅读)…… ')).toBe('社会满意度不断提高,……');
   });
 
   it('cuts an unclosed paywall note to the end of the line', () => {
-    expect(cutPaywallNote('落实制度建设 ……(未完,全文共3000字,当前只显示900字,请阅读下面提示。收藏本文')).toBe('落实制度建设');
+    expect(cutPaywallNote('推进现代学校制度建设。落实义 ……(未完,全文共3000字,当前只显示900字,请阅读下面提示。收藏本文')).toBe('推进现代学校制度建设。……');
   });
 
   it('leaves ordinary brackets alone', () => {

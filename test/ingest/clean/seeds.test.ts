@@ -32,11 +32,12 @@ describe('cleaning the real seeds', () => {
     expect(cleaned.get(seedName('000'))?.title).toBe('2023年义务教育均衡发展工作实施方案五篇');
   });
 
-  it('001: keeps the text before a paywall note, and the title from "标题:"', () => {
+  it('001: keeps the text before a paywall note without the clause the site cut short, marks the cut, and takes the title from "标题:"', () => {
     const clean = cleaned.get(seedName('001'));
     expect(clean?.title).toBe('推进县域义务教育优质均衡发展工作方案');
-    expect(cleanText(seedName('001'))).toMatch(/社会认可度达到8$/m);
-    expect(cleanText(seedName('001'))).toMatch(/落实义$/m);
+    expect(cleanText(seedName('001'))).toMatch(/社会满意度不断提高,……$/m);
+    expect(cleanText(seedName('001'))).not.toContain('社会认可度达到8');
+    expect(cleanText(seedName('001'))).toMatch(/推进现代学校制度建设。……$/m);
   });
 
   it('002: drops the site intro line', () => {
