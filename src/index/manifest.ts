@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Bump when the store schema, cleaning or splitting changes so that old indexes are rebuilt. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const FileEntry = z.object({
   /** Path relative to its corpus folder (prefixed by the folder name when several are indexed). */
