@@ -58,6 +58,7 @@ const PipelineSchema = z.object({
   relatedSentenceShare: z.number().min(0).max(1),
   maxQueryTerms: z.number().int().positive(),
   maxTermShare: z.number().min(0).max(1),
+  ubiquitousShare: z.number().min(0).max(1),
   maxTermPostings: z.number().int().positive(),
   headingMaxLength: z.number().int().positive(),
   typo: TypoSchema,

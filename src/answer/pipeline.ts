@@ -103,7 +103,7 @@ export class AnswerPipeline implements Answerer {
     const df = (t: string) => this.stats.df(t);
     const idf = (t: string) => this.stats.idf(t);
     // 1. plan
-    const plan = planQuery(question, { lexicon, repair: (q) => repairTypos(q, this.vocabulary, df), df });
+    const plan = planQuery(question, { lexicon, repair: (q) => repairTypos(q, this.vocabulary, df), df, passages: this.stats.passageCount });
     // 2. recall
     const lists = await recall(this.index, plan.expanded, lexicon.pipeline, { df, passages: this.stats.passageCount });
     // 3. fuse, and read each candidate once

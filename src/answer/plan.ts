@@ -29,7 +29,7 @@ export interface Concept {
   noun: boolean;
   /** A verb (jieba v*, not vn): what is asked about only when no passage holds it (抽查, 近视). */
   verb: boolean;
-  /** Narrows a topic without being one (小学, 初中: function-words.yaml `qualifiers`). */
+  /** Narrows a topic without being one (小学, 初中: function-words.yaml `qualifiers`; a word most passages hold, 学校). */
   qualifier: boolean;
 }
 
@@ -104,6 +104,8 @@ export interface PlanContext {
   repair?: (question: string) => { text: string; repairs: Repair[] };
   /** Passages of the corpus holding a term: picks the head (below); without it the plan has none. */
   df?: (term: string) => number;
+  /** Passages in the corpus: with df, words nearly every passage holds (学校) are qualifiers, no topic. */
+  passages?: number;
 }
 
 /**
@@ -309,6 +311,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     phrases.push(phraseAt([phrase, ...documentForms(phrase, lexicon)], phrase));
   }
   const seen = new Set(concepts.map((c) => c.forms[0]!));
+  const ubiquitous = (word: string) => ctx.df !== undefined && ctx.passages !== undefined && ctx.passages > 0 && ctx.df(word) / ctx.passages >= lexicon.pipeline.ubiquitousShare;
   let cursor = 0;
   for (const tagged of placeNames(tagWords(rest), lexicon, ctx.df)) {
     const word = tagged.word;
@@ -337,7 +340,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
       asked: at < 0 || inAskedClause(clauseAt(normal, at)),
       noun: NOUN_TAG.test(tag),
       verb: !NOUN_TAG.test(tag) && tag.startsWith('v'),
-      qualifier: lexicon.qualifiers.has(word),
+      qualifier: lexicon.qualifiers.has(word) || ubiquitous(word),
     });
   }
   // Everyday phrases take their place in the question's word order (the head's tie-break is that order).

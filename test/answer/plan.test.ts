@@ -110,6 +110,15 @@ describe('planQuery', () => {
     expect(local('学校的编制是县里统一调吗')).toBe(false);
   });
 
+  it('a word most passages hold (学校 in these documents) narrows a topic, it is none: 我们学校的进度 asks nothing to look up', () => {
+    const corpus = ['学校规模不超过2000人', '学校建设标准', '学校布局', '学校食堂', '教师培训'];
+    const df = (t: string) => corpus.filter((x) => x.includes(t)).length;
+    expect(hasTopic(planQuery('我们学校的进度', { lexicon, df, passages: corpus.length }))).toBe(false);
+    expect(hasTopic(planQuery('学校规模有什么要求', { lexicon, df, passages: corpus.length }))).toBe(true);
+    // Without corpus counts nothing is judged common.
+    expect(hasTopic(planQuery('我们学校的进度', { lexicon }))).toBe(true);
+  });
+
   it('a quoted phrase is looked for as written, numerals and all (“六个统一”, documents do not write 6个统一)', () => {
     const p = plan('对口帮扶学校要做到的“六个统一”指什么？');
     const quoted = p.concepts.find((c) => c.forms.includes('六个统一'));
