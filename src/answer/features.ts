@@ -59,6 +59,7 @@ export const CANDIDATE_FEATURES = [
   'levelMatch',
   'measureStated',
   'keyInSentence',
+  'charsInSentence',
   'rankWord',
   'rankBigram',
   'rankVector',
@@ -187,6 +188,26 @@ export function keyInSentence(sentences: readonly string[], key: readonly Weight
   return best;
 }
 
+/**
+ * The largest weighted share of the key concepts' characters found in one sentence: an abbreviation
+ * (控辍 for 控制辍学) or a word split differently still shares its characters with the answer.
+ */
+export function charsInSentence(sentences: readonly string[], key: readonly Weighted[]): number {
+  const total = key.reduce((s, c) => s + c.w, 0);
+  if (total === 0) return 1;
+  const chars = key.map((c) => [...new Set([...(c.forms[0] ?? '')].filter((ch) => /\p{Script=Han}/u.test(ch)))]);
+  let best = 0;
+  for (const sentence of sentences) {
+    let share = 0;
+    key.forEach((c, i) => {
+      const cs = chars[i]!;
+      if (cs.length > 0) share += (c.w * cs.filter((ch) => sentence.includes(ch)).length) / cs.length;
+    });
+    best = Math.max(best, share / total);
+  }
+  return best;
+}
+
 /** The number as a whole number in the text: 3 is not in 99.83%, 2020 is in 2018—2020年. */
 export function containsNumber(text: string, n: string): boolean {
   return new RegExp(`(?<![\\d.])${escape(n)}(?![\\d.]*\\d)`, 'u').test(text);
@@ -283,6 +304,7 @@ export function candidateFeatures(
     // 区里… asks a district's plan: a county's report that calls itself 我县 throughout is about another place.
     levelMatch: plan.levels.length === 0 ? 1 : Math.max(...plan.levels.map((l) => texts.levels?.get(l) ?? 0)),
     keyInSentence: keyInSentence(sentences, key),
+    charsInSentence: charsInSentence(sentences, key),
     rankWord: rankShare(ranks.word),
     rankBigram: rankShare(ranks.bigram),
     rankVector: rankShare(ranks.vector),

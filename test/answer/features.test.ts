@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateFeatures, documentLevels, factStated, statesMeasure } from '../../src/answer/features.js';
+import { candidateFeatures, charsInSentence, documentLevels, factStated, statesMeasure } from '../../src/answer/features.js';
 import { testLexicon } from './lexiconFixture.js';
 import { loadLexicon } from '../../src/answer/lexicon.js';
 import { planQuery } from '../../src/answer/plan.js';
@@ -102,5 +102,14 @@ describe('administrative levels', () => {
     expect(candidateFeatures(asked, under(new Map([['区', 0.75], ['市', 0.25]])), ranks, () => 1, lexicon).levelMatch).toBe(0.75);
     const none = planQuery('学生每天锻炼多长时间', { lexicon });
     expect(candidateFeatures(none, under(new Map([['县', 1]])), ranks, () => 1, lexicon).levelMatch).toBe(1);
+  });
+});
+
+describe('charsInSentence', () => {
+  it('credits an abbreviation by the characters it shares with one sentence (控辍 in 辍学率控制在2%以内)', () => {
+    const key = [{ forms: ['控辍'], parts: [], w: 1 }, { forms: ['入学'], parts: [], w: 1 }];
+    expect(charsInSentence(['适龄儿童入学率达到100%，辍学率控制在2%以内。'], key)).toBe(1);
+    expect(charsInSentence(['推进素质教育。', '严格控制入学年龄。'], key)).toBeCloseTo(0.75);
+    expect(charsInSentence(['开齐课程。'], [])).toBe(1);
   });
 });
