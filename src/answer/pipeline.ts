@@ -225,7 +225,10 @@ export class AnswerPipeline implements Answerer {
     const top = ranked.slice(0, p.answerDepth);
     const first = ranked[chosen]!;
     const idf = (t: string) => this.stats.idf(t);
-    const share = (c: PreparedCandidate, idx: readonly number[]) => {
+    // The words naming a document (市里那篇调研报告的…) say where to look, not what a passage must hold.
+    const naming = new Set(plan.documentWords);
+    const share = (c: PreparedCandidate, all: readonly number[]) => {
+      const idx = all.filter((i) => !naming.has(plan.concepts[i]!.forms[0]!));
       const total = idx.reduce((s, i) => s + conceptWeight(plan.concepts[i]!, idf), 0);
       const inText = (t: string, i: number) => {
         const k = plan.concepts[i]!;

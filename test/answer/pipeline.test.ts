@@ -123,6 +123,12 @@ describe('the answering pipeline over a real index', () => {
     }
   });
 
+  it('a question in two parts that one passage answers is answered from it, the document named not counting as content', async () => {
+    const a = await pipeline.answer('市里那篇调研报告的师生比是咋算的？学生数除以老师数吗');
+    expect(a.status).toBe('answered');
+    expect(a.quotes[0]?.text).toContain('师生比是指在册学生数与专任教师的比值');
+  });
+
   it('cites the restatement as the project\'s own text, with a short title and the article it states', async () => {
     const a = await pipeline.answer('优质均衡每间音乐教室面积要多大？');
     expect(a.status).toBe('answered');
