@@ -142,6 +142,11 @@ export interface Lexicon {
   localDocumentKinds: readonly string[];
   /** Words naming the national standards (国家, 优均, 整理稿): with them a local reference may still ask the restatement. */
   nationalReferences: readonly string[];
+  /**
+   * The national references that name the national side itself (国家, 整理稿, 评估办法), not one of the
+   * evaluations (优均, 基本均衡: `alternatives`), which a local plan may be about (区里的优均方案).
+   */
+  nationalSide: readonly string[];
   /** How questions name a document anywhere in them (整改方案, 调研报告), longest first. */
   documentPhrases: readonly string[];
   /** Words a sentence opens with when it goes on from the one before (若, 其中, 该). */
@@ -231,6 +236,7 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     localReferences: fn.localReferences.flatMap((g) => g.words),
     localDocumentKinds: fn.localDocumentKinds.flatMap((g) => g.words),
     nationalReferences: fn.nationalReferences.flatMap((g) => g.words),
+    nationalSide: fn.nationalReferences.flatMap((g) => g.words).filter((w) => !fn.alternatives.some((a) => a.sides.flat().includes(w))),
     documentPhrases: fn.documentPhrases.flatMap((g) => g.words).sort((a, b) => b.length - a.length),
     dependentStarts: fn.dependentStarts.flatMap((g) => g.words),
     mistaggedNouns: new Set(fn.mistaggedNouns.flatMap((g) => g.words)),

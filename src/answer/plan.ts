@@ -389,8 +389,7 @@ function localOnly(normal: string, levels: readonly string[], lexicon: Lexicon):
   const has = (words: readonly string[]) => words.some((w) => normal.includes(w));
   if (has(lexicon.localReferences) && !has(lexicon.nationalReferences)) return true;
   // 优均 names what the plan is about; 整理稿, 国家 name the national side itself (县里总结说的…整理稿认可吗).
-  const programs = new Set(lexicon.alternatives.flat(2));
-  const nationalSide = lexicon.nationalReferences.some((w) => !programs.has(w) && normal.includes(w));
+  const nationalSide = has(lexicon.nationalSide);
   const compared = has(lexicon.eachMarkers) || lexicon.questionWords.some((q) => q.asks === 'comparison' && normal.includes(q.word));
   return levels.length > 0 && has(lexicon.localDocumentKinds) && !nationalSide && !compared;
 }

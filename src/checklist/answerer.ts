@@ -72,9 +72,8 @@ export class IndicatorAnswers {
     // 区里的优均方案里… points into a local document as 该县 does (the plan reads it: QueryPlan.localOnly).
     const local = q.local || plan.localOnly;
     // 区里那个优均方案… names the evaluation only as what the district's plan is about: no national standard is asked.
-    const programs = new Set(this.lexicon.alternatives.flat(2));
     const nationalAsked =
-      this.lexicon.nationalReferences.some((w) => !programs.has(w) && text.includes(w)) ||
+      this.lexicon.nationalSide.some((w) => text.includes(w)) ||
       ((plan.parts !== null || plan.comparison !== null) && this.lexicon.nationalReferences.some((w) => text.includes(w)));
     const standardToo = local && passage.status === 'answered' && q.indicators.length > 0 && nationalAsked;
     if (!(q.asksStandard || rateAsked) || (local && !standardToo)) return passage;
