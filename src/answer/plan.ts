@@ -402,16 +402,27 @@ function levelWords(lexicon: Lexicon): Set<string> {
   return out;
 }
 
-/** Levels whose question words the question holds, each starting a word (城区里 holds no 区里). */
+/**
+ * Levels whose question words the question holds, each starting a word (城区里 holds no 区里); or the level's
+ * bare name as a word of its own before a local document's kind in the same clause (区优均方案, 市调研报告).
+ */
 function askedLevels(normal: string, lexicon: Lexicon): string[] {
-  const candidates = lexicon.adminLevels.filter((l) => l.asked.some((w) => normal.includes(w)));
+  const candidates = lexicon.adminLevels.filter((l) => normal.includes(l.level));
   if (candidates.length === 0) return [];
   const starts = wordBoundaries(normal);
   const at = (w: string) => {
     for (let i = normal.indexOf(w); i >= 0; i = normal.indexOf(w, i + 1)) if (starts.has(i)) return true;
     return false;
   };
-  return candidates.filter((l) => l.asked.some(at)).map((l) => l.level);
+  const beforeDocument = (level: string) => {
+    for (let i = normal.indexOf(level); i >= 0; i = normal.indexOf(level, i + 1)) {
+      if (!starts.has(i) || !starts.has(i + level.length)) continue;
+      const clause = normal.slice(i + level.length).split(CLAUSE_BREAK)[0] ?? '';
+      if (lexicon.localDocumentKinds.some((k) => clause.includes(k))) return true;
+    }
+    return false;
+  };
+  return candidates.filter((l) => l.asked.some(at) || beforeDocument(l.level)).map((l) => l.level);
 }
 
 function namedAlternatives(normal: string, lexicon: Lexicon): QueryPlan['alternatives'] {

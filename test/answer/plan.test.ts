@@ -110,6 +110,14 @@ describe('planQuery', () => {
     expect(local('学校的编制是县里统一调吗')).toBe(false);
   });
 
+  it('a bare level name before a local document kind in its clause is a level too (区优均方案, 市调研报告), never inside a word (城区方案)', () => {
+    const real = loadLexicon();
+    expect(planQuery('区优均方案里社会认可度要达到百分之多少', { lexicon: real }).levels).toEqual(['区']);
+    expect(planQuery('市调研报告说还有2个教学点', { lexicon: real }).localOnly).toBe(true);
+    expect(planQuery('城区方案里学位够不够', { lexicon: real }).levels).toEqual([]);
+    expect(planQuery('县的学校多少所，方案里说了吗', { lexicon: real }).levels).toEqual([]);
+  });
+
   it('a word most passages hold (学校 in these documents) narrows a topic, it is none: 我们学校的进度 asks nothing to look up', () => {
     const corpus = ['学校规模不超过2000人', '学校建设标准', '学校布局', '学校食堂', '教师培训'];
     const df = (t: string) => corpus.filter((x) => x.includes(t)).length;
