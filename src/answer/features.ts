@@ -314,18 +314,21 @@ export function candidateFeatures(
   };
 }
 
+const escapeAll = (words: readonly string[]) => words.map(escape).sort((a, b) => b.length - a.length).join('|');
+
 /** Per level, the share of a document's words for itself (我县, 全区 …) that are at that level; empty when it has none. */
 export function documentLevels(texts: Iterable<string>, levels: readonly AdminLevel[]): Map<string, number> {
+  const levelOf = new Map(levels.flatMap(({ level, self }) => self.map((w) => [w, level] as const)));
+  if (levelOf.size === 0) return new Map();
+  // One scan per text for all the words.
+  const pattern = new RegExp(escapeAll([...levelOf.keys()]), 'gu');
   const counts = new Map<string, number>();
   let total = 0;
   for (const text of texts) {
-    for (const { level, self } of levels) {
-      for (const w of self) {
-        for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + w.length)) {
-          counts.set(level, (counts.get(level) ?? 0) + 1);
-          total++;
-        }
-      }
+    for (const m of text.matchAll(pattern)) {
+      const level = levelOf.get(m[0])!;
+      counts.set(level, (counts.get(level) ?? 0) + 1);
+      total++;
     }
   }
   return new Map([...counts].map(([level, n]) => [level, n / total]));

@@ -59,6 +59,7 @@ const PipelineSchema = z.object({
   maxQueryTerms: z.number().int().positive(),
   maxTermShare: z.number().min(0).max(1),
   ubiquitousShare: z.number().min(0).max(1),
+  levelSample: z.number().int().positive(),
   maxTermPostings: z.number().int().positive(),
   headingMaxLength: z.number().int().positive(),
   typo: TypoSchema,

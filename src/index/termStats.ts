@@ -23,6 +23,7 @@ export interface PassageTerms {
 export class TermStats {
   private readonly texts: string[];
   private readonly byId = new Map<number, PassageTerms>();
+  private readonly bySource = new Map<string, string[]>();
 
   constructor(private readonly index: PassageIndex) {
     const scopes = new Map<string, string[]>();
@@ -34,6 +35,11 @@ export class TermStats {
       scopes.set(key, list);
     }
     this.texts = passages.map((p) => normalizeForSearch(p.text));
+    passages.forEach((p, i) => {
+      const list = this.bySource.get(p.source) ?? [];
+      list.push(this.texts[i]!);
+      this.bySource.set(p.source, list);
+    });
     passages.forEach((p, i) => {
       const scope = scopes.get(`${p.source}\u0000${p.sectionPath[0] ?? ''}`) ?? [];
       // The first passage of a top-level section usually names its school or county, and the
@@ -67,6 +73,11 @@ export class TermStats {
       for (const w of new Set(segmentWords(heading))) counts.set(w, (counts.get(w) ?? 0) + n);
     }
     return [...counts].map(([word, df]) => ({ word, df }));
+  }
+
+  /** A document's passages' search-normalised texts, in document order (held in memory: no store read). */
+  textsOf(source: string): readonly string[] {
+    return this.bySource.get(source) ?? [];
   }
 
   get passageCount(): number {

@@ -158,6 +158,8 @@ maxTermShare: 0.2
 maxTermShareReason: 测试值
 ubiquitousShare: 0.6
 ubiquitousShareReason: 测试值
+levelSample: 200
+levelSampleReason: 测试值
 maxTermPostings: 4000
 maxTermPostingsReason: 测试值
 headingMaxLength: 24

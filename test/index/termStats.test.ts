@@ -32,6 +32,13 @@ describe('TermStats', () => {
     expect(stats.passageCount).toBe(ids.length);
   });
 
+  it('holds each document\'s passage texts in document order, from memory', () => {
+    for (const d of index.documents()) {
+      expect(stats.textsOf(d.source)).toEqual(index.passagesOf(d.source).map((p) => normalizeForSearch(p.text)));
+    }
+    expect(stats.textsOf('no-such-file.txt')).toEqual([]);
+  });
+
   it('counts a heading word once for every passage under it, where the passages\' text never repeats it', () => {
     const doc = index.documents().find((d) => d.title.includes('整改工作实施方案'))!;
     const under = index.passagesOf(doc.source).length;
