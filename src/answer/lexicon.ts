@@ -160,6 +160,8 @@ export interface Lexicon {
   alternatives: readonly (readonly (readonly string[])[])[];
   /** Administrative levels (区, 县, 市): how a question points at one, how a document speaks of itself at it. */
   adminLevels: readonly AdminLevel[];
+  /** Every question word of every level (县里, 这个区, 镇里): they point at a place's level, they name no place. */
+  levelWords: ReadonlySet<string>;
   units: readonly UnitGroup[];
   askedFacts: ReadonlyMap<string, AskedFactKind>;
   /** Measure words after which a Chinese numeral is a quantity (三年 → 3年). */
@@ -244,6 +246,7 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     qualifiers: new Set(fn.qualifiers.flatMap((g) => g.words)),
     alternatives: fn.alternatives.map((g) => g.sides),
     adminLevels: fn.adminLevels.map(({ level, asked, self }) => ({ level, asked, self })),
+    levelWords: new Set(fn.adminLevels.flatMap((l) => l.asked)),
     units,
     askedFacts,
     measureWords: parseFile(sources, 'measure-words.yaml', WordGroups).flatMap((g) => g.words),

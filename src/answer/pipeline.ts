@@ -109,11 +109,10 @@ export class AnswerPipeline implements Answerer {
     // 3. fuse, and read each candidate once
     // 该县…/这个区的方案…: the restatement of the national standards speaks of no county; only documents may answer.
     const candidates = fuse(lists, lexicon.pipeline.rrfK).flatMap((f) => {
-      const passage = this.index.passage(f.id);
-      if (!passage || (plan.localOnly && passage.kind === 'restatement')) return [];
       const terms = this.stats.passage(f.id);
-      const texts = terms && { ...terms, levels: this.levelsOf(passage.source) };
-      return texts ? [{ id: f.id, texts, ranks: f.ranks, features: candidateFeatures(plan, texts, f.ranks, idf, lexicon, f.shares) }] : [];
+      if (!terms || (plan.localOnly && terms.kind === 'restatement')) return [];
+      const texts = { ...terms, levels: this.levelsOf(terms.source) };
+      return [{ id: f.id, texts, ranks: f.ranks, features: candidateFeatures(plan, texts, f.ranks, idf, lexicon, f.shares) }];
     });
     const unknown = (c: Concept) => this.unknownToCorpus(c);
     // Only places and organisations decide alone: colloquial words the documents never use (挪窝, 家当) are common in answerable questions.

@@ -321,7 +321,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     const isNumber = tag === 'm' && /\d/u.test(word);
     // Generic verbs (提出, 完善) stay key but weigh little: concepts are weighted by IDF.
     const content = tag === 'm' ? isNumber : !FUNCTION_TAGS.has(tag);
-    const deictic = levelWords(lexicon).has(word);
+    const deictic = lexicon.levelWords.has(word);
     const key = content && !lexicon.frameNouns.has(word) && !refWords.has(word) && (word.length > 1 || isNumber);
     // jieba tags 初中班 (初中班额) a person's name: a document word and what follows it is no name.
     const compound = tag === 'nr' && ctx.df ? documentWordCompound(word, ctx.df) : null;
@@ -392,14 +392,6 @@ function localOnly(normal: string, levels: readonly string[], lexicon: Lexicon):
   const nationalSide = has(lexicon.nationalSide);
   const compared = has(lexicon.eachMarkers) || lexicon.questionWords.some((q) => q.asks === 'comparison' && normal.includes(q.word));
   return levels.length > 0 && has(lexicon.localDocumentKinds) && !nationalSide && !compared;
-}
-
-const levelWordCache = new WeakMap<Lexicon, Set<string>>();
-/** Every question word of every administrative level (县里, 这个区, 镇里). */
-function levelWords(lexicon: Lexicon): Set<string> {
-  let out = levelWordCache.get(lexicon);
-  if (!out) levelWordCache.set(lexicon, (out = new Set(lexicon.adminLevels.flatMap((l) => l.asked))));
-  return out;
 }
 
 /**

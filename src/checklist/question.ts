@@ -255,12 +255,6 @@ export function topicOf(q: IndicatorQuestion): Topic {
 }
 
 /**
- * A follow-up of the previous indicator question (那初中呢？, 如果是1500人呢？,
- * 体艺老师呢？): what it names replaces the previous indicator, stage or
- * figure of the same kind; the rest carries over. Null when the question
- * is not a follow-up (no follow-up word, or a whole new question).
- */
-/**
  * The question holds a follow-up word (那初中呢, 要是1500人呢). A one-character word only as a word of its own:
  * 那 in 那个县 points at a place, it does not go on from the last answer.
  */
@@ -272,6 +266,12 @@ function asksOnFrom(text: string, names: IndicatorNames): boolean {
   return words.some((w) => cut.has(w));
 }
 
+/**
+ * A follow-up of the previous indicator question (那初中呢？, 如果是1500人呢？,
+ * 体艺老师呢？): what it names replaces the previous indicator, stage or
+ * figure of the same kind; the rest carries over. Null when the question
+ * is not a follow-up (no follow-up word, or a whole new question).
+ */
 export function followUpQuestion(question: string, previous: Topic, names: IndicatorNames): IndicatorQuestion | null {
   const text = normalQuestion(question, names);
   if (!asksOnFrom(text, names)) return null;

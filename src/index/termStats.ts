@@ -1,9 +1,12 @@
 import { normalizeForSearch, segmentWords } from './segment.js';
 import type { PassageIndex } from './reader.js';
-import type { VocabularyEntry } from './store.js';
+import type { DocumentKind, VocabularyEntry } from './store.js';
 
 /** A passage's searchable text and its surroundings, search-normalised. */
 export interface PassageTerms {
+  /** The passage's document (its file), and whether it is a document or the project's restatement. */
+  source: string;
+  kind: DocumentKind;
   text: string;
   /** Document title and section path. */
   heading: string;
@@ -28,17 +31,15 @@ export class TermStats {
   constructor(private readonly index: PassageIndex) {
     const scopes = new Map<string, string[]>();
     const passages = index.documents().flatMap((d) => index.passagesOf(d.source));
-    for (const p of passages) {
-      const key = `${p.source}\u0000${p.sectionPath[0] ?? ''}`;
-      const list = scopes.get(key) ?? [];
-      list.push(normalizeForSearch(p.text));
-      scopes.set(key, list);
-    }
     this.texts = passages.map((p) => normalizeForSearch(p.text));
+    const push = <K>(map: Map<K, string[]>, key: K, text: string) => {
+      const list = map.get(key);
+      if (list) list.push(text);
+      else map.set(key, [text]);
+    };
     passages.forEach((p, i) => {
-      const list = this.bySource.get(p.source) ?? [];
-      list.push(this.texts[i]!);
-      this.bySource.set(p.source, list);
+      push(scopes, `${p.source}\u0000${p.sectionPath[0] ?? ''}`, this.texts[i]!);
+      push(this.bySource, p.source, this.texts[i]!);
     });
     passages.forEach((p, i) => {
       const scope = scopes.get(`${p.source}\u0000${p.sectionPath[0] ?? ''}`) ?? [];
@@ -52,6 +53,8 @@ export class TermStats {
       const title = normalizeForSearch(p.title).trim();
       const text = title.length >= 4 && this.texts[i]!.startsWith(title) ? this.texts[i]!.slice(title.length).trimStart() : this.texts[i]!;
       this.byId.set(p.id, {
+        source: p.source,
+        kind: p.kind,
         text,
         heading: normalizeForSearch([p.title, ...p.sectionPath].join(' ')),
         section: normalizeForSearch(p.sectionPath.join('\n')),

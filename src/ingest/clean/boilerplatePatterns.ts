@@ -1,3 +1,5 @@
+import { endsSentence } from './chars.js';
+
 /**
  * Recognisers for the junk that document-sharing sites wrap around scraped
  * policy texts. Each one keys on something a policy text never says (site
@@ -52,7 +54,7 @@ const CUT_CLAUSE_MAX = 40;
 function cutOff(before: string): string {
   const text = before.trimEnd();
   if (text === '') return '';
-  if (/[。！？；;!?]$/u.test(text)) return `${text}……`;
+  if (endsSentence(text)) return `${text}……`;
   const tail = text.slice(-CUT_CLAUSE_MAX);
   const breakAt = Math.max(...[...'，,、：:。！？；;!?'].map((c) => tail.lastIndexOf(c)));
   return `${breakAt < 0 ? text : text.slice(0, text.length - tail.length + breakAt + 1)}……`;
