@@ -158,8 +158,8 @@ const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&');
 /** The text holds a figure in one of the written forms of the asked measure (3册 for 几本, 12所, 2.5万元, 两间); true when any measure will do. */
 export function statesMeasure(text: string, written: readonly string[]): boolean {
   if (written.length === 0) return true;
-  // 2014年 is a date, not a number of years.
-  return new RegExp(`(?:(?<![\\d.])(?!(?:19|20)\\d{2}\\s*年)\\d+(?:\\.\\d+)?|[一二三四五六七八九十百千两]+)\\s*(?:${written.map(escape).join('|')})`, 'u').test(percentsAsDigits(text));
+  // 2014年 is a date, not a number of years; 每一位 (each) and 第3名 (an ordinal) count nothing.
+  return new RegExp(`(?<![每第])(?:(?<![\\d.])(?!(?:19|20)\\d{2}\\s*年)\\d+(?:\\.\\d+)?|(?<![一二三四五六七八九十百千两])[一二三四五六七八九十百千两]+)\\s*(?:${written.map(escape).join('|')})`, 'u').test(percentsAsDigits(text));
 }
 
 /**

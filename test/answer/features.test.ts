@@ -62,6 +62,13 @@ describe('statesMeasure', () => {
     expect(statesMeasure('校长教师在同一学校任职满6年应交流', ['年'])).toBe(true);
   });
 
+  it('does not take 每一位 (each) or an ordinal (第3名) for a count', () => {
+    expect(statesMeasure('宽容与善待每一位学生', ['人', '名', '位'])).toBe(false);
+    expect(statesMeasure('全市排名第3名', ['人', '名', '位'])).toBe(false);
+    expect(statesMeasure('全校有一百二十名学生', ['人', '名', '位'])).toBe(true);
+    expect(statesMeasure('现有学生289人', ['人', '名', '位'])).toBe(true);
+  });
+
   it('does not take a figure in another measure for the asked one', () => {
     expect(statesMeasure('小学不少于 2.3 间/百生', ['台'])).toBe(false);
     expect(statesMeasure('全县不少于 85 %', ['人', '名', '位'])).toBe(false);
