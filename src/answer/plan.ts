@@ -228,6 +228,41 @@ function wordBoundaries(text: string): Set<number> {
   return out;
 }
 
+const formCache = new WeakMap<Lexicon, string[]>();
+
+/** Every everyday form of two or more characters (and the document forms of equivalent entries), longest first. */
+function everydayForms(lexicon: Lexicon): string[] {
+  let out = formCache.get(lexicon);
+  if (!out) {
+    const forms = lexicon.synonyms.flatMap((e) => [...e.everyday, ...(e.equivalent ? e.document : [])]);
+    out = [...new Set(forms)].filter((f) => f.length >= 2).sort((a, b) => b.length - a.length);
+    formCache.set(lexicon, out);
+  }
+  return out;
+}
+
+/**
+ * text[from, to) starts inside one word and ends at a word end, the words it covers whole being single
+ * characters (评优/均 for 优均); or the mirror image. Such a cut leaves a character the segmenter could
+ * not place, which the span takes back.
+ */
+function straddlesOrphans(text: string, from: number, to: number): boolean {
+  const spans: Array<[number, number]> = [];
+  let at = 0;
+  for (const w of cutWords(text)) {
+    spans.push([at, at + w.length]);
+    at += w.length;
+  }
+  const inside = (x: number) => spans.find(([s, e]) => s < x && x < e);
+  const boundary = (x: number) => x === 0 || x === text.length || spans.some(([s]) => s === x);
+  const singles = (a: number, b: number) => a < b && spans.filter(([s, e]) => s >= a && e <= b).every(([s, e]) => e - s === 1);
+  const left = inside(from);
+  const right = inside(to);
+  if (left && !right && boundary(to)) return singles(left[1], to);
+  if (right && !left && boundary(from)) return singles(from, right[0]);
+  return false;
+}
+
 /**
  * Everyday forms the segmenter cuts into several words (被借走 → 被/借/走, 村里学校 → 村里/学校), longest first: the
  * question is searched for them whole, or their document forms would never be reached word by word.
@@ -309,6 +344,14 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     if (!start.has(i) || !start.has(i + phrase.length)) continue;
     rest = `${rest.slice(0, i)} ${rest.slice(i + phrase.length)}`;
     phrases.push(phraseAt([phrase, ...documentForms(phrase, lexicon)], phrase));
+  }
+  // 评优均 is cut 评优/均: a lexicon form (优均) that takes the end of one word and the single characters
+  // the segmenter left after it is that form; the character left over (评) carries no topic.
+  for (const form of everydayForms(lexicon)) {
+    const i = rest.indexOf(form);
+    if (i < 0 || !straddlesOrphans(rest, i, i + form.length)) continue;
+    rest = `${rest.slice(0, i)} ${rest.slice(i + form.length)}`;
+    phrases.push(phraseAt([form, ...documentForms(form, lexicon)], form));
   }
   const seen = new Set(concepts.map((c) => c.forms[0]!));
   const ubiquitous = (word: string) => ctx.df !== undefined && ctx.passages !== undefined && ctx.passages > 0 && ctx.df(word) / ctx.passages >= lexicon.pipeline.ubiquitousShare;

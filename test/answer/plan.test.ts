@@ -63,6 +63,16 @@ describe('planQuery', () => {
       expect(planWith('村里学校有几所').expanded).toContain('农村学校');
     });
 
+    it('an everyday word the segmenter cut into the end of another word and a lone character is found (评优/均 → 优均)', () => {
+      const p = planWith('评优均的时候老师怎么算');
+      const form = p.concepts.find((c) => c.forms[0] === '优均');
+      expect(form?.forms).toContain('优质均衡');
+      expect(form?.key).toBe(true);
+      expect(p.concepts.some((c) => c.forms[0] === '评优')).toBe(false);
+      // A whole two-character word it would take is no lone character: 乡村/里/学校 still holds no 村里学校.
+      expect(planWith('乡村里学校有几所').expanded).not.toContain('农村学校');
+    });
+
     it('an everyday phrase keeps its place in the question\'s word order', () => {
       const words = planWith('优均对村里学校老师有什么要求').concepts.map((c) => c.forms[0]);
       expect(words.indexOf('村里学校')).toBeGreaterThan(words.indexOf('优均'));
