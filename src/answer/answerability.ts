@@ -82,7 +82,17 @@ const states = (f: CandidateFeatures, plan: QueryPlan) =>
   f.countedNear === 1 &&
   f.factNear >= f.keyInSentence &&
   // A passage about another county or school does not answer for the one named; a comparison names two, each passage one.
-  (f.scopeFound === 1 || plan.comparison !== null);
+  (f.scopeFound === 1 || plan.comparison !== null) &&
+  atLevel(f, plan);
+
+/** A local question (这个区的方案, 调研报告里该市) is not answered from a document that never speaks of itself at that level. */
+const atLevel = (f: CandidateFeatures, plan: QueryPlan) => !plan.localOnly || plan.levels.length === 0 || f.levelMatch > 0;
+
+/** The words by which the question points at its place (该市, 这个区), as it wrote them. */
+function levelWordsOf(plan: QueryPlan, lexicon: Lexicon): string[] {
+  const words = [...lexicon.levelWords].filter((w) => plan.question.includes(w));
+  return words.length > 0 ? words : plan.levels;
+}
 
 export function decide(input: DecisionInput, tuning: Tuning, lexicon: Lexicon): Decision {
   const features = answerFeatures(input);
@@ -114,6 +124,7 @@ export function decide(input: DecisionInput, tuning: Tuning, lexicon: Lexicon): 
     const names = input.plan.concepts.filter((c) => c.scope).map((c) => c.forms[0]!);
     return partial({ kind: 'scope', label: names.join('、') });
   }
+  if (!atLevel(top, input.plan)) return partial({ kind: 'scope', label: levelWordsOf(input.plan, lexicon).join('、') });
   if (top.itemsFound === 0) return partial({ kind: 'items', label: input.plan.items.map((r) => r.words).join('、') });
   const missing = top.unitStated === 1 ? [] : input.plan.asked.units.map((u) => u.label);
   if (missing.length === 0 && top.yearsFound === 0) return partial({ kind: 'years', label: input.plan.years.join('、') });

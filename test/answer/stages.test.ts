@@ -158,6 +158,19 @@ describe('decide', () => {
     });
   });
 
+  it('a local question (这个区的方案) is partial when the passage comes from a document that never speaks of itself as a district', () => {
+    const plan = planQuery('这个区的方案要求社会认可度达到百分之多少', { lexicon });
+    expect(plan.localOnly).toBe(true);
+    const at = (levels: Map<string, number>) => ({ ...texts('社会认可度达到85%以上。'), levels });
+    const county = [{ id: 0, score: 1, features: candidateFeatures(plan, at(new Map([['县', 1]])), noRanks, idf, lexicon) }];
+    expect(decide({ plan, ranked: county, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0), lexicon)).toMatchObject({
+      status: 'partial',
+      asked: { kind: 'scope', label: '这个区' },
+    });
+    const district = [{ id: 0, score: 1, features: candidateFeatures(plan, at(new Map([['区', 0.8], ['县', 0.2]])), noRanks, idf, lexicon) }];
+    expect(decide({ plan, ranked: district, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0), lexicon).status).toBe('answered');
+  });
+
   it('a passage without the numbered items asked (第4条) is partial, naming them; one holding them answers', () => {
     const { plan, ranked: r } = ranked('实施方案的第4条和第5条讲什么', '实施方案：1、成立领导小组。2、落实经费。3、开展培训。');
     expect(decide({ plan, ranked: r, unknownKeyShare: 0, unknownScope: [] }, tuningWith(0), lexicon)).toMatchObject({
