@@ -16,7 +16,7 @@ const words = z.array(z.string().min(1)).min(1);
 const SynonymsFile = z.array(
   z.object({ everyday: words, document: words, equivalent: z.boolean().default(false), reason }).strict(),
 );
-const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(), measure: z.string().min(1).optional(), reason }).strict());
+const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(), measure: z.string().min(1).optional(), indefiniteBefore: z.boolean().optional(), reason }).strict());
 const WordGroups = z.array(z.object({ words, reason }).strict());
 const AlternativeGroups = z.array(z.object({ sides: z.array(words).min(2), reason }).strict());
 const AdminLevels = z.array(z.object({ level: z.string().min(1), asked: words, self: words, reason }).strict());
@@ -121,6 +121,8 @@ export interface Lexicon {
   synonyms: readonly SynonymEntry[];
   /** Longest first, so 多少钱 is matched before 多少. `measure`: the measure the word itself asks the figure in (百分之多少 → %), or null. */
   questionWords: readonly { word: string; asks: string | null; measure: string | null }[];
+  /** Question words after which, in the same clause, a 几 counts nothing (几个学校咋共用: several schools). */
+  indefiniteBefore: readonly string[];
   stopwords: ReadonlySet<string>;
   frameNouns: ReadonlySet<string>;
   /** Words joining the two sides of a comparison (A和B). */
@@ -195,7 +197,8 @@ function parseFile<T>(sources: LexiconSources, name: string, schema: z.ZodType<T
 /** Parses the lexicon files' contents (pure: no file access). */
 export function parseLexicon(sources: LexiconSources): Lexicon {
   const synonyms = parseFile(sources, 'synonyms.yaml', SynonymsFile);
-  const questionWords = parseFile(sources, 'question-words.yaml', QuestionWordsFile)
+  const questionWordGroups = parseFile(sources, 'question-words.yaml', QuestionWordsFile);
+  const questionWords = questionWordGroups
     .flatMap((g) => g.words.map((word) => ({ word, asks: g.asks, measure: g.measure ?? null })))
     .sort((a, b) => b.word.length - a.word.length);
   const fn = parseFile(sources, 'function-words.yaml', FunctionWordsFile);
@@ -227,6 +230,7 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
   return {
     synonyms,
     questionWords,
+    indefiniteBefore: questionWordGroups.filter((g) => g.indefiniteBefore === true).flatMap((g) => g.words),
     stopwords: new Set(fn.stopwords.flatMap((g) => g.words)),
     frameNouns: new Set(fn.frameNouns.flatMap((g) => g.words)),
     connectors: fn.connectors.flatMap((g) => g.words),

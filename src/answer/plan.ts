@@ -148,6 +148,11 @@ function normalise(text: string, lexicon: Lexicon): string {
 function stripQuestionWords(text: string, lexicon: Lexicon): { text: string; asks: string | null } {
   let asks: string | null = null;
   let out = text;
+  // 几个学校咋共用 asks how several schools share, not how many: such a 几 is no question word.
+  if (lexicon.indefiniteBefore.length > 0) {
+    const how = lexicon.indefiniteBefore.map(escape).join('|');
+    out = out.replace(new RegExp(`几(?!乎)(?=[^，,？?。；;！!\\s]*?(?:${how}))`, 'gu'), ' ');
+  }
   for (const { word, asks: kind } of lexicon.questionWords) {
     if (!out.includes(word)) continue;
     if (kind !== null && (asks === null || (asks === 'figure' && kind !== 'figure'))) asks = kind;

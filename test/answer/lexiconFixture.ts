@@ -34,6 +34,10 @@ export function testLexicon(): Lexicon {
 - words: [吗, 呢]
   asks: null
   reason: 语气
+- words: [怎么, 咋]
+  asks: null
+  indefiniteBefore: true
+  reason: 问做法；前面的“几个”是若干
 `,
     'function-words.yaml': `
 stopwords:

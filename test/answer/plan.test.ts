@@ -28,6 +28,12 @@ describe('planQuery', () => {
     expect(documentForms('乡村', lexicon)).toContain('农村');
   });
 
+  it('几 before 咋/怎么 in its clause says "several" and asks no number; elsewhere it asks one', () => {
+    expect(planQuery('老师不够，几个学校咋共用', { lexicon }).asked.kind).toBeNull();
+    expect(planQuery('有几个学校', { lexicon }).asked.kind).toBe('figure');
+    expect(planQuery('有几个学校？怎么分的', { lexicon }).asked.kind).toBe('figure');
+  });
+
   describe('everyday words the segmenter cuts apart or hides in other words', () => {
     const withEntries = {
       ...lexicon,
