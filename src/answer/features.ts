@@ -155,6 +155,15 @@ export function missingScope(plan: QueryPlan, texts: CandidateTexts): string[] {
 
 const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&');
 
+/** 2018—2020年…分别为 covers 2019: the year lies in a range the text states (—, -, ~, 至, 到). */
+export function inYearRange(text: string, year: string): boolean {
+  const y = Number(year);
+  for (const m of text.matchAll(/((?:19|20)\d{2})\s*年?\s*(?:[—–\-－~～]+|至|到)\s*((?:19|20)\d{2})/gu)) {
+    if (Number(m[1]) < y && y < Number(m[2])) return true;
+  }
+  return false;
+}
+
 /** The text holds a figure in one of the written forms of the asked measure (3册 for 几本, 12所, 2.5万元, 两间); true when any measure will do. */
 export function statesMeasure(text: string, written: readonly string[]): boolean {
   if (written.length === 0) return true;
@@ -296,7 +305,7 @@ export function candidateFeatures(
     numbersFound: plan.numbers.length === 0 ? 1 : plan.numbers.filter((n) => containsNumber(texts.text, n) || containsNumber(texts.context, n)).length / plan.numbers.length,
     // People count in their own measure words (几个娃, 几本书) where documents write 人, 册: a feature, not a gate.
     measureStated: statesMeasure(texts.text, plan.asked.written) ? 1 : 0,
-    yearsFound: plan.years.every((y) => containsNumber(texts.text, y) || containsNumber(texts.context, y)) ? 1 : 0,
+    yearsFound: plan.years.every((y) => [texts.text, texts.context].some((t) => containsNumber(t, y) || inYearRange(t, y))) ? 1 : 0,
     itemsFound: itemsFound(plan, texts),
     otherAlternative: otherAlternative(plan, texts),
     frameInSection: frameInSection(plan, texts, lexicon),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateFeatures, charsInSentence, documentLevels, factStated, statesMeasure } from '../../src/answer/features.js';
+import { candidateFeatures, charsInSentence, documentLevels, factStated, inYearRange, statesMeasure } from '../../src/answer/features.js';
 import { testLexicon } from './lexiconFixture.js';
 import { loadLexicon } from '../../src/answer/lexicon.js';
 import { planQuery } from '../../src/answer/plan.js';
@@ -47,6 +47,15 @@ describe('factStated', () => {
     const plan = planQuery('整改方案给乡村学校安排的专项资金是多少', { lexicon });
     expect(factStated(plan, '2.任务。 将专项资金用于加强乡村学校建设。 3.原则。', lexicon)).toBe(false);
     expect(factStated(plan, '2.任务。 安排专项资金2.5万元用于乡村学校。', lexicon)).toBe(true);
+  });
+});
+
+describe('inYearRange', () => {
+  it('a year inside a stated range (2018—2020年…分别为) is covered; the ends are matched as numbers elsewhere', () => {
+    expect(inYearRange('2018—2020年一般公共预算教育经费占比分别为24.8%、25.41%、27.64%', '2019')).toBe(true);
+    expect(inYearRange('2016年至2020年累计投入', '2018')).toBe(true);
+    expect(inYearRange('2018—2020年分别为', '2021')).toBe(false);
+    expect(inYearRange('2018年、2020年两次', '2019')).toBe(false);
   });
 });
 
