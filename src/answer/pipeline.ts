@@ -5,7 +5,7 @@ import { decide, missingFromQuotes, type Decision } from './answerability.js';
 import { quotedSectionPath } from './citation.js';
 import { candidateFeatures, conceptWeight, documentLevels, missingScope, unknownKeyShare, type CandidateFeatures, type CandidateTexts, type ChannelRanks } from './features.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
-import { planQuery, type Concept, type QueryPlan } from './plan.js';
+import { everydayForms, planQuery, type Concept, type QueryPlan } from './plan.js';
 import { quoteText, selectSentences } from './quote.js';
 import { rerank, type Ranked } from './rank.js';
 import { fuse, recall, type RecallLists } from './recall.js';
@@ -103,7 +103,7 @@ export class AnswerPipeline implements Answerer {
     const df = (t: string) => this.stats.df(t);
     const idf = (t: string) => this.stats.idf(t);
     // 1. plan
-    const plan = planQuery(question, { lexicon, repair: (q) => repairTypos(q, this.vocabulary, df), df, passages: this.stats.passageCount });
+    const plan = planQuery(question, { lexicon, repair: (q) => repairTypos(q, this.vocabulary, df, everydayForms(lexicon)), df, passages: this.stats.passageCount });
     // 2. recall
     const lists = await recall(this.index, plan.expanded, lexicon.pipeline, { df, passages: this.stats.passageCount });
     // 3. fuse, and read each candidate once

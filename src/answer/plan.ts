@@ -236,7 +236,7 @@ function wordBoundaries(text: string): Set<number> {
 const formCache = new WeakMap<Lexicon, string[]>();
 
 /** Every everyday form of two or more characters (and the document forms of equivalent entries), longest first. */
-function everydayForms(lexicon: Lexicon): string[] {
+export function everydayForms(lexicon: Lexicon): string[] {
   let out = formCache.get(lexicon);
   if (!out) {
     const forms = lexicon.synonyms.flatMap((e) => [...e.everyday, ...(e.equivalent ? e.document : [])]);

@@ -398,8 +398,12 @@ export function repairTypos(
   question: string,
   vocabulary: Vocabulary,
   substringDf: (s: string) => number,
+  /** Words people type on purpose (优均, 基均: the lexicon's everyday forms); no repair touches them. */
+  intended: readonly string[] = [],
 ): Repaired {
   const data = dataOf(vocabulary);
+  const guarded: Array<[number, number]> = [];
+  for (const w of intended) for (let i = question.indexOf(w); i >= 0; i = question.indexOf(w, i + 1)) guarded.push([i, i + w.length]);
   const opts = data.options;
   const dfCache = new Map<string, number>();
   const occurs = (s: string): boolean => {
@@ -499,6 +503,8 @@ export function repairTypos(
   proposals.sort((a, b) => b.length - a.length || b.gain - a.gain || a.at - b.at);
   const taken: Proposal[] = [];
   for (const p of proposals) {
+    // 我们县基均 is 县 + 基均, not a mistyped 县级.
+    if (guarded.some(([a, b]) => p.at < b && a < p.at + p.from.length)) continue;
     const overlaps = taken.some(
       (t) => t.runIndex === p.runIndex && p.start < t.start + t.length && t.start < p.start + p.length,
     );

@@ -217,6 +217,13 @@ describe('repairTypos', () => {
     expect(repairTypos('县里对流守儿童有啥措施', docs(['留守儿童']), none).text).toBe('县里对留守儿童有啥措施');
   });
 
+  it('does not touch a word typed on purpose (县基均 is 县 + 基均, not a mistyped 县级)', () => {
+    const docs = Vocabulary.build([{ word: '县级', df: 10 }], TYPO);
+    const none = (s: string) => (s === '县级' ? 10 : 0);
+    expect(repairTypos('我们县基均是哪年通过的', docs, none).text).toBe('我们县级均是哪年通过的');
+    expect(repairTypos('我们县基均是哪年通过的', docs, none, ['基均', '优均']).repairs).toEqual([]);
+  });
+
   it('in a small corpus a term stated in one passage is a candidate; in a larger one it is not', () => {
     const once = [{ word: '巩固率', df: 1 }];
     expect(repairTypos('初中三年巩故率要达到多少', Vocabulary.build(once, TYPO, { passages: 28 }), () => 0).text).toBe('初中三年巩固率要达到多少');
