@@ -15,7 +15,7 @@ const reason = z.string().trim().min(2);
 const NamesFileSchema = z.strictObject({
   programs: z.array(z.strictObject({ checklist: z.string().min(1), names: words, reason })),
   indicators: z.array(z.strictObject({ ref: z.string().regex(/^[\w-]+\/[\w-]+$/u), names: words, reason })),
-  asks: z.strictObject({ words, reason, notValue: words, notValueReason: reason, ofRate: words, ofRateReason: reason }),
+  asks: z.strictObject({ words, reason, notValue: words, notValueReason: reason, ofRate: words, ofRateReason: reason, judge: words, judgeReason: reason }),
   local: z.strictObject({ words, reason, documents: words, documentsReason: reason }),
   figures: z.array(z.strictObject({ field: z.enum(['students', 'classes']), after: words, notAfter: z.array(z.string().min(1)), reason })),
   floor: z.strictObject({ words, reason, failed: words, failedReason: reason }),
@@ -49,6 +49,10 @@ export interface IndicatorNames {
   asks: readonly string[];
   /** Ask words that ask whether something passes (够吗, 能过) rather than for a value. */
   asksNotValue: readonly string[];
+  /** Words asking whether the asker's own figure passes (够吗, 达标): a figure equal to a standard is then theirs. */
+  asksJudge: readonly string[];
+  /** Every standard value of the checklists (thresholds, 差异系数 limits): a figure equal to one, not judged, is the standard quoted. */
+  standardValues: ReadonlySet<number>;
   /** Bare figure words (多少, 占多少) that ask an indicator's standard when the indicator is itself a rate. */
   asksOfRate: readonly string[];
   /** Words pointing at one county's or document's own facts (该县, 这几年). */
@@ -116,6 +120,13 @@ export function parseIndicatorNames(raw: unknown, file: string, checklists: read
     programs: new Map(data.programs.map((p) => [p.checklist, p.names])),
     asks: data.asks.words,
     asksNotValue: data.asks.notValue,
+    asksJudge: data.asks.judge,
+    standardValues: new Set(
+      checklists.flatMap((c) => [
+        ...c.indicators.flatMap((i) => (i.kind === 'numeric' ? Object.values(i.thresholds) : [])),
+        ...Object.values(c.balanceRule?.limits ?? {}),
+      ]).filter((v): v is number => typeof v === 'number'),
+    ),
     asksOfRate: data.asks.ofRate,
     local: [...data.local.words, ...data.local.documents],
     figures: data.figures.map(({ field, after, notAfter }) => ({ field, after: [...after].sort((a, b) => b.length - a.length), notAfter })),

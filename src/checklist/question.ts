@@ -204,7 +204,10 @@ export function readIndicatorQuestion(question: string, names: IndicatorNames): 
   if (indicators.length === 0 && elsewhere.length === 0 && requirements.length === 0 && !balance && !asksUncovered && parts.length === 0 && vetoes.length === 0) return null;
 
   const stages = names.stages.filter((s) => s.names.some((w) => text.includes(w))).map((s) => s.stage);
-  const figures = figuresOf(text, names, spans);
+  // 差异系数是0.5还是0.45: figures that all equal standards, with no word asking whether they pass, are the standards quoted.
+  const given = figuresOf(text, names, spans);
+  const quoted = given.length > 0 && given.every((f) => names.standardValues.has(f.value)) && !names.asksJudge.some((w) => text.includes(w));
+  const figures = quoted ? [] : given;
   indicators = byFigures(indicators, spans, figures);
   const bare = figures.filter((f) => f.unit === null && f.value > 0 && f.value < 1).map((f) => f.value);
   return {

@@ -117,6 +117,16 @@ describe('the facts from the checklist data', () => {
     expect(facts('小学有一项差异系数0.52，算不算达标').join('\n')).toContain('您说的差异系数 0.52（小学）：超过上限 0.5，不符合要求');
   });
 
+  it('figures that are all standards, with no word asking whether they pass, are the standards quoted, not judged', () => {
+    const quoted = facts('优均小学差异系数是0.5还是0.45').join('\n');
+    expect(quoted).not.toContain('您说的');
+    expect(quoted).not.toContain('您给的');
+    expect(quoted).toContain('小学不超过 0.5');
+    expect(facts('音乐教室96平是使用面积还是建筑面积').join('\n')).not.toContain('您说的');
+    // Asked whether it passes, the same figure is the asker's own.
+    expect(facts('我们小学有一项差异系数0.5，算不算达标').join('\n')).toContain('您说的差异系数 0.5');
+  });
+
   it('the 差异系数 limits of the evaluation named only (优质均衡 → not 基本均衡\'s 综合 limit)', () => {
     const lines = facts('优质均衡的校际差异系数小学不能超过多少');
     expect(lines).toHaveLength(1);
@@ -180,7 +190,7 @@ describe('the facts from the checklist data', () => {
   });
 
   it('rejects names data that points at no numeric indicator, in Chinese', () => {
-    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试', ofRate: ['多少'], ofRateReason: '测试' }, local: { words: ['该县'], reason: '测试', documents: ['那个规划'], documentsReason: '测试' }, figures: [], units: [], stages: [], groups: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, floor: { words: ['底线'], reason: '测试', failed: ['没达标'], failedReason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [], requirements: [] };
+    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试', ofRate: ['多少'], ofRateReason: '测试', judge: ['够吗'], judgeReason: '测试' }, local: { words: ['该县'], reason: '测试', documents: ['那个规划'], documentsReason: '测试' }, figures: [], units: [], stages: [], groups: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, floor: { words: ['底线'], reason: '测试', failed: ['没达标'], failedReason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [], requirements: [] };
     expect(thrown(() => parseIndicatorNames(raw, 'names.yaml', checklists))).toMatchObject({ userMessage: expect.stringMatching(/youzhi-2017-resource\/nope 不是任何检查清单里的数值指标/u) });
   });
 });
