@@ -20,7 +20,7 @@ const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(),
 const WordGroups = z.array(z.object({ words, reason }).strict());
 const AlternativeGroups = z.array(z.object({ sides: z.array(words).min(2), reason }).strict());
 const AdminLevels = z.array(z.object({ level: z.string().min(1), asked: words, self: words, reason }).strict());
-const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, institutionSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, localDocumentKinds: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, mistaggedNouns: WordGroups, qualifiers: WordGroups, alternatives: AlternativeGroups, adminLevels: AdminLevels }).strict();
+const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, locatives: WordGroups, institutionSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, localDocumentKinds: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, mistaggedNouns: WordGroups, qualifiers: WordGroups, alternatives: AlternativeGroups, adminLevels: AdminLevels }).strict();
 const UnitsFile = z.array(z.object({ label: z.string().min(1), forms: words, reason }).strict());
 const WrittenMeasuresFile = z.array(z.object({ asked: words, written: z.array(z.string().min(1)), reason }).strict());
 const AskedFactsFile = z.array(
@@ -131,6 +131,8 @@ export interface Lexicon {
   documentKinds: readonly string[];
   /** Administrative suffixes (市, 县 …): a noun followed by one is a place name. */
   placeSuffixes: readonly string[];
+  /** Locative words after a noun (方案里, 算例中): a name jieba starts with one (算例/里甲) is that locative and a fragment. */
+  locatives: readonly string[];
   /** 小学, 中学 …: the word or single characters before one may be a school's name the segmenter broke up (充国/小学, 充/国/小学). */
   institutionSuffixes: readonly string[];
   /** Words after a document's name at the start of a question (调研报告里…). */
@@ -236,6 +238,7 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     connectors: fn.connectors.flatMap((g) => g.words),
     documentKinds: fn.documentKinds.flatMap((g) => g.words),
     placeSuffixes: fn.placeSuffixes.flatMap((g) => g.words),
+    locatives: fn.locatives.flatMap((g) => g.words),
     institutionSuffixes: fn.institutionSuffixes.flatMap((g) => g.words),
     documentRefMarkers: fn.documentRefMarkers.flatMap((g) => g.words).sort((a, b) => b.length - a.length),
     sourceMarkers: fn.sourceMarkers.flatMap((g) => g.words),

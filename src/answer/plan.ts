@@ -361,7 +361,7 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
   const seen = new Set(concepts.map((c) => c.forms[0]!));
   const ubiquitous = (word: string) => ctx.df !== undefined && ctx.passages !== undefined && ctx.passages > 0 && ctx.df(word) / ctx.passages >= lexicon.pipeline.ubiquitousShare;
   let cursor = 0;
-  for (const tagged of placeNames(tagWords(rest), lexicon, ctx.df)) {
+  for (const tagged of placeNames(splitLocatives(tagWords(rest), lexicon, ctx.df), lexicon, ctx.df)) {
     const word = tagged.word;
     const tag = lexicon.mistaggedNouns.has(word) ? 'n' : tagged.tag;
     if (lexicon.stopwords.has(word) || seen.has(word) || !/[\p{L}\p{N}]/u.test(word)) continue;
@@ -518,6 +518,19 @@ const isNameCharacter = (w: TaggedWord, lexicon: Lexicon) =>
  * 充国/小学, 充/国/小学 → 充国小学 (nt): a school's name is a word the documents use only in that name
  * (乡村 in 乡村小学 is not: the documents say 乡村 everywhere), so only where the corpus is known.
  */
+/**
+ * 算例/里甲/乙丙: a name no passage holds that starts with a locative right after a word is that word's
+ * locative (算例里) and a fragment, not a place the documents would have to be about.
+ */
+function splitLocatives(words: readonly TaggedWord[], lexicon: Lexicon, df?: (term: string) => number): TaggedWord[] {
+  if (!df) return [...words];
+  return words.flatMap((w, i) => {
+    const before = words[i - 1];
+    const split = PLACE_TAGS.has(w.tag) && w.word.length >= 2 && lexicon.locatives.includes(w.word[0]!) && before !== undefined && /\p{Script=Han}$/u.test(before.word) && df(w.word) === 0;
+    return split ? [{ word: w.word[0]!, tag: 'f' }, { word: w.word.slice(1), tag: 'x' }] : [w];
+  });
+}
+
 function placeNames(words: readonly TaggedWord[], lexicon: Lexicon, df?: (term: string) => number): TaggedWord[] {
   const out: TaggedWord[] = [];
   for (let i = 0; i < words.length; i++) {

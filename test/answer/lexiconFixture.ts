@@ -55,6 +55,9 @@ documentKinds:
 placeSuffixes:
   - words: [市, 县]
     reason: 行政区划
+locatives:
+  - words: [里, 中]
+    reason: 方位词
 institutionSuffixes:
   - words: [小学, 中学]
     reason: 校名后缀

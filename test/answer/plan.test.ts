@@ -34,6 +34,16 @@ describe('planQuery', () => {
     expect(planQuery('有几个学校？怎么分的', { lexicon }).asked.kind).toBe('figure');
   });
 
+  it('a name no passage holds that starts with a locative after a word (算例/里甲) is that locative and a fragment, no place', () => {
+    const df = (t: string) => (['差异系数', '算例', '甲', '乙'].includes(t) ? 3 : 0);
+    const p = planQuery('差异系数算例里甲乙丙三校cv多少', { lexicon, df, passages: 10 });
+    expect(p.concepts.some((c) => c.forms[0] === '里甲')).toBe(false);
+    expect(p.concepts.some((c) => c.scope)).toBe(false);
+    // A name some passage holds stays a name.
+    const held = planQuery('差异系数算例里甲乙丙三校cv多少', { lexicon, df: (t: string) => (t === '里甲' ? 2 : df(t)), passages: 10 });
+    expect(held.concepts.find((c) => c.forms[0] === '里甲')?.scope).toBe(true);
+  });
+
   describe('everyday words the segmenter cuts apart or hides in other words', () => {
     const withEntries = {
       ...lexicon,
