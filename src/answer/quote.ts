@@ -103,10 +103,14 @@ export function selectSentences(
   const topical = concepts.some((c) => c.key && !c.scope);
   const weight = concepts.map((c) => (topical && c.scope ? 0 : conceptWeight(c, idf)));
   const scored = sentences.map((s) => sentenceScore(s, concepts, weight));
+  // Between sentences equally on topic (a heading-like line loses ties), the one naming what the question names
+  // wins: 全县…新建…音乐教室63个 over 全县…新建校舍, jieba tagging 新建 and 音乐教室 names.
+  const named = topical ? sentences.map((s) => sentenceScore(s, concepts, concepts.map((c) => (c.scope ? conceptWeight(c, idf) : 0))).score) : sentences.map(() => 0);
   const heading = sentences.map((s) => isHeadingLike(s, lexicon.pipeline.headingMaxLength));
   const rank = (i: number) => scored[i]!.score - (heading[i] ? 0.01 : 0);
+  const better = (i: number, j: number) => (rank(i) !== rank(j) ? rank(i) > rank(j) : named[i]! > named[j]!);
   let best = 0;
-  for (let i = 1; i < sentences.length; i++) if (rank(i) > rank(best)) best = i;
+  for (let i = 1; i < sentences.length; i++) if (better(i, best)) best = i;
 
   const sourceLine = (t: string) => lexicon.sourceMarkers.some((m) => t.startsWith(`${m}：`) || t.startsWith(`${m}:`));
   const chosen = new Set([best]);

@@ -25,6 +25,15 @@ describe('a sentence that goes on from the one before', () => {
   });
 });
 
+describe('names the segmenter mistakes for places (新建, 音乐教室)', () => {
+  it('break a tie between sentences equally on topic: the one holding them is quoted', () => {
+    const text = '从2019年至今，全县新建校舍30个，新建校门10个。三是加大配备力度，全县新建实验室33个、音乐教室63个。';
+    const plan = planQuery('县里新建了几个音乐教室', { lexicon });
+    expect(plan.concepts.some((c) => c.scope)).toBe(true);
+    expect(selectSentences(text, plan, idf, lexicon).sentences[0]).toContain('音乐教室63个');
+  });
+});
+
 describe('quoteText', () => {
   it('joins neighbouring sentences as the passage writes them, so the quote is found in it verbatim', () => {
     const passage = '2.改善基础设施建设。\n政府加大投入。另一段。';
