@@ -100,12 +100,14 @@ export function selectSentences(
   if (sentences.length === 0) return { sentences: [], covered: new Set() };
   const maxQuote = lexicon.pipeline.maxQuote;
   // Names (a school, a county) are usually inherited from the section: the answering sentence is the one with the topic.
-  const topical = concepts.some((c) => c.key && !c.scope);
-  const weight = concepts.map((c) => (topical && c.scope ? 0 : conceptWeight(c, idf)));
+  // So is a year: 2018—2020年 opens the item and 小学…公用经费分别为… states the figures of each year.
+  const inherited = (c: Concept) => c.scope || plan.years.includes(c.forms[0]!);
+  const topical = concepts.some((c) => c.key && !inherited(c));
+  const weight = concepts.map((c) => (topical && inherited(c) ? 0 : conceptWeight(c, idf)));
   const scored = sentences.map((s) => sentenceScore(s, concepts, weight));
   // Between sentences equally on topic (a heading-like line loses ties), the one naming what the question names
   // wins: 全县…新建…音乐教室63个 over 全县…新建校舍, jieba tagging 新建 and 音乐教室 names.
-  const named = topical ? sentences.map((s) => sentenceScore(s, concepts, concepts.map((c) => (c.scope ? conceptWeight(c, idf) : 0))).score) : sentences.map(() => 0);
+  const named = topical ? sentences.map((s) => sentenceScore(s, concepts, concepts.map((c) => (inherited(c) ? conceptWeight(c, idf) : 0))).score) : sentences.map(() => 0);
   const heading = sentences.map((s) => isHeadingLike(s, lexicon.pipeline.headingMaxLength));
   const rank = (i: number) => scored[i]!.score - (heading[i] ? 0.01 : 0);
   const better = (i: number, j: number) => (rank(i) !== rank(j) ? rank(i) > rank(j) : named[i]! > named[j]!);

@@ -34,6 +34,19 @@ describe('names the segmenter mistakes for places (新建, 音乐教室)', () =>
   });
 });
 
+describe('a year asked', () => {
+  it('is inherited like a name: the sentence with the topic is quoted, not one that only shares the year', () => {
+    const text = '小学教育生均预算内公用经费分别为2293.27元、2297.3元、2313.09元。二是足额拨付教育费附加。2018—2020年，全县教育费附加分别征收313万元、330万元、401万元。';
+    const plan = planQuery('县里2020年小学生均公用经费多少', { lexicon });
+    expect(plan.years).toContain('2020');
+    // A year is rarer than the topic's words, yet the topic decides.
+    const rareYear = (t: string) => (t === '2020' ? 5 : 1);
+    const quoted = selectSentences(text, plan, rareYear, lexicon).sentences.join('');
+    expect(quoted).toContain('公用经费分别为');
+    expect(quoted).not.toContain('教育费附加');
+  });
+});
+
 describe('quoteText', () => {
   it('joins neighbouring sentences as the passage writes them, so the quote is found in it verbatim', () => {
     const passage = '2.改善基础设施建设。\n政府加大投入。另一段。';
