@@ -117,6 +117,12 @@ describe('the facts from the checklist data', () => {
     expect(facts('小学有一项差异系数0.52，算不算达标').join('\n')).toContain('您说的差异系数 0.52（小学）：超过上限 0.5，不符合要求');
   });
 
+  it('场馆 alone names the sports-ground item, and the asker\'s area is judged against it and its floor', () => {
+    const lines = facts('我们初中800人场馆7000平够不').join('\n');
+    expect(lines).toContain('7000 ÷ 800 = 8.75');
+    expect(lines).toContain('8.67');
+  });
+
   it('figures that are all standards, with no word asking whether they pass, are the standards quoted, not judged', () => {
     const quoted = facts('优均小学差异系数是0.5还是0.45').join('\n');
     expect(quoted).not.toContain('您说的');
