@@ -161,6 +161,8 @@ describe('the facts from the checklist data', () => {
 
   it('says how far apart the two stages\' standards are, from the data', () => {
     expect(facts('高于规定学历教师这项，初中比小学要求高多少')).toContain('初中比小学高 1.1 人/百生（5.3 − 4.2）');
+    // Asked which is higher, the difference answers too.
+    expect(facts('小学和初中哪个生均仪器设备值要求高')).toContain('初中比小学高 500 元/生（2500 − 2000）');
   });
 
   it('音乐教室 with an area is the room\'s area, with a class count the number of rooms', () => {
