@@ -31,6 +31,7 @@ const NamesFileSchema = z.strictObject({
   uncovered: z.strictObject({ names: words, standardWords: words, reason }),
   balance: z.strictObject({ names: words, reason, meanWords: words, sdWords: words, momentsReason: reason }),
   difference: z.strictObject({ words, reason }),
+  compound: z.strictObject({ separators: words, reason }),
 });
 
 export type FigureKind = 'students' | 'classes';
@@ -87,6 +88,8 @@ export interface IndicatorNames {
   sdWords: readonly string[];
   /** Words asking how far apart two standards are (初中比小学高多少). */
   difference: readonly string[];
+  /** Words between two mentions that keep them two indicators (骨干教师和交流轮岗): without one, both may name one compound indicator. */
+  compoundSeparators: readonly string[];
 }
 
 /** Where the names live inside a checklist folder (a sub-folder: the checklist loader reads only the folder's own *.yaml). */
@@ -164,6 +167,7 @@ export function parseIndicatorNames(raw: unknown, file: string, checklists: read
     meanWords: [...data.balance.meanWords].sort((a, b) => b.length - a.length),
     sdWords: [...data.balance.sdWords].sort((a, b) => b.length - a.length),
     difference: data.difference.words,
+    compoundSeparators: data.compound.separators,
   };
 }
 

@@ -123,7 +123,29 @@ function indicatorsNamed(text: string, names: IndicatorNames): { named: NamedInd
     if (!coNamed && inside.some((t) => t.named.checklist.id === h.named.checklist.id || t.end - t.at > h.length)) continue;
     taken.push(h);
   }
-  return taken.sort((a, b) => a.at - b.at);
+  return compounds(text, taken, names).sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Two mentions whose words both stand in one other indicator's own name name
+ * that indicator: 交流轮岗的老师里骨干 is 交流轮岗教师中骨干教师的比例, not the
+ * rotation rate and the backbone teachers per hundred students. A separator
+ * between them (骨干教师和交流轮岗各要多少) keeps them two.
+ */
+function compounds(text: string, taken: readonly { at: number; end: number; named: NamedIndicator }[], names: IndicatorNames): { at: number; end: number; named: NamedIndicator }[] {
+  let best: { named: NamedIndicator; parts: typeof taken } | null = null;
+  for (const named of names.indicators) {
+    if (taken.some((t) => t.named === named)) continue;
+    const parts = taken.filter((t) => named.indicator.name.includes(text.slice(t.at, t.end)));
+    const from = Math.min(...parts.map((t) => t.at));
+    const to = Math.max(...parts.map((t) => t.end));
+    const between = text.slice(from, to);
+    if (parts.length >= 2 && !names.compoundSeparators.some((w) => between.includes(w)) && (best === null || parts.length > best.parts.length)) best = { named, parts };
+  }
+  if (best === null) return [...taken];
+  const { named, parts } = best;
+  const merged = { at: Math.min(...parts.map((t) => t.at)), end: Math.max(...parts.map((t) => t.end)), named };
+  return [...taken.filter((t) => !parts.includes(t)), merged];
 }
 
 /**

@@ -51,6 +51,13 @@ describe('reading an indicator question', () => {
     expect(readIndicatorQuestion('4200个学生、仪器设备共930万元，够吗', names)!.figures[1]!.value).toBe(9_300_000);
   });
 
+  it('two mentions whose words both stand in one indicator\'s name name that indicator, unless a separator lists them as two', () => {
+    const ids = (q: string) => readIndicatorQuestion(q, names)!.indicators.map((n) => n.indicator.id);
+    expect(ids('交流轮岗的老师里骨干要多少')).toEqual(['gov11b_rotation_backbone_share']);
+    expect(ids('骨干教师交流要占多少')).toEqual(['gov11b_rotation_backbone_share']);
+    expect(ids('骨干教师和交流轮岗各要多少')).toEqual(['backbone', 'gov11a_rotation_rate']);
+  });
+
   it('is not an indicator question when nothing the data holds is named', () => {
     expect(readIndicatorQuestion('领导小组组长是谁', names)).toBeNull();
   });
@@ -198,7 +205,7 @@ describe('the facts from the checklist data', () => {
   });
 
   it('rejects names data that points at no numeric indicator, in Chinese', () => {
-    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试', ofRate: ['多少'], ofRateReason: '测试', judge: ['够吗'], judgeReason: '测试' }, local: { words: ['该县'], reason: '测试', documents: ['那个规划'], documentsReason: '测试' }, figures: [], units: [], stages: [], groups: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, floor: { words: ['底线'], reason: '测试', failed: ['没达标'], failedReason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [], requirements: [] };
+    const raw = { programs: [], indicators: [{ ref: 'youzhi-2017-resource/nope', names: ['x'], reason: '测试用' }], asks: { words: ['多少'], reason: '测试', notValue: ['够吗'], notValueReason: '测试', ofRate: ['多少'], ofRateReason: '测试', judge: ['够吗'], judgeReason: '测试' }, local: { words: ['该县'], reason: '测试', documents: ['那个规划'], documentsReason: '测试' }, figures: [], units: [], stages: [], groups: [], uncovered: { names: ['幼儿园'], standardWords: ['标准'], reason: '测试' }, balance: { names: ['差异系数'], reason: '测试', meanWords: ['平均'], sdWords: ['标准差'], momentsReason: '测试' }, difference: { words: ['差多少'], reason: '测试' }, compound: { separators: ['和'], reason: '测试' }, floor: { words: ['底线'], reason: '测试', failed: ['没达标'], failedReason: '测试' }, rates: { words: ['生均'], reason: '测试' }, followUp: { words: ['呢'], reason: '测试' }, parts: [], lists: { words: ['哪些'], reason: '测试' }, vetoes: [], requirements: [] };
     expect(thrown(() => parseIndicatorNames(raw, 'names.yaml', checklists))).toMatchObject({ userMessage: expect.stringMatching(/youzhi-2017-resource\/nope 不是任何检查清单里的数值指标/u) });
   });
 });
