@@ -28,6 +28,12 @@ describe('planQuery', () => {
     expect(documentForms('乡村', lexicon)).toContain('农村');
   });
 
+  it('in the shipped lexicon 多大比例 asks a number, not an area; 多大 alone asks an area', () => {
+    const shipped = loadLexicon();
+    expect(planQuery('全县要有多大比例的学校达到合格标准', { lexicon: shipped }).asked.kind).toBe('figure');
+    expect(planQuery('音乐教室要多大', { lexicon: shipped }).asked.kind).toBe('area');
+  });
+
   it('几 before 咋/怎么 in its clause says "several" and asks no number; elsewhere it asks one', () => {
     expect(planQuery('老师不够，几个学校咋共用', { lexicon }).asked.kind).toBeNull();
     expect(planQuery('有几个学校', { lexicon }).asked.kind).toBe('figure');
