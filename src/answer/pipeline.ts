@@ -147,11 +147,11 @@ export class AnswerPipeline implements Answerer {
     // 5. answerability
     const decision = decide({ plan: prepared.plan, ranked, unknownKeyShare: prepared.unknownKeyShare, unknownScope: prepared.unknownScope }, tuning, this.lexicon);
     // The passage the answer leads with is the result: answerability picked it over higher ones for stating what
-    // was asked (or for being from the document named). Two questions in one message quote a passage per part.
-    const plan = prepared.plan;
-    if (decision.status === 'not_found' || decision.chosen === 0 || plan.parts !== null || plan.comparison !== null) return { ranked, decision };
-    const lead = ranked[decision.chosen]!;
-    return { ranked: [lead, ...ranked.filter((r) => r !== lead)], decision: { ...decision, chosen: 0 } };
+    // was asked (or for being from the document named); two questions in one message and comparisons lead with
+    // the passage of each part, in the order they are quoted.
+    if (decision.status === 'not_found') return { ranked, decision };
+    const leads = this.picks(prepared, ranked, decision.chosen).map((p) => p.candidate);
+    return { ranked: [...leads, ...ranked.filter((r) => !leads.includes(r))], decision: { ...decision, chosen: 0 } };
   }
 
   /** The rerank service's model id, for eval and bench labels; null when none is configured. */
