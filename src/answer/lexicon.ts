@@ -20,7 +20,7 @@ const QuestionWordsFile = z.array(z.object({ words, asks: z.string().nullable(),
 const WordGroups = z.array(z.object({ words, reason }).strict());
 const AlternativeGroups = z.array(z.object({ sides: z.array(words).min(2), reason }).strict());
 const AdminLevels = z.array(z.object({ level: z.string().min(1), asked: words, self: words, reason }).strict());
-const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, locatives: WordGroups, institutionSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, localDocumentKinds: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, mistaggedNouns: WordGroups, qualifiers: WordGroups, alternatives: AlternativeGroups, adminLevels: AdminLevels }).strict();
+const FunctionWordsFile = z.object({ stopwords: WordGroups, frameNouns: WordGroups, connectors: WordGroups, possessives: WordGroups, documentKinds: WordGroups, placeSuffixes: WordGroups, locatives: WordGroups, institutionSuffixes: WordGroups, documentRefMarkers: WordGroups, sourceMarkers: WordGroups, eachMarkers: WordGroups, localReferences: WordGroups, localDocumentKinds: WordGroups, nationalReferences: WordGroups, documentPhrases: WordGroups, dependentStarts: WordGroups, mistaggedNouns: WordGroups, qualifiers: WordGroups, alternatives: AlternativeGroups, adminLevels: AdminLevels }).strict();
 const UnitsFile = z.array(z.object({ label: z.string().min(1), forms: words, reason }).strict());
 const WrittenMeasuresFile = z.array(z.object({ asked: words, written: z.array(z.string().min(1)), reason }).strict());
 const AskedFactsFile = z.array(
@@ -127,6 +127,8 @@ export interface Lexicon {
   frameNouns: ReadonlySet<string>;
   /** Words joining the two sides of a comparison (A和B). */
   connectors: readonly string[];
+  /** Words joining a modifier to its noun (的): the two sides of a comparison are parallel in them. */
+  possessives: readonly string[];
   /** Document-kind words (报告, 方案 …) that make "X里" a reference to a document. */
   documentKinds: readonly string[];
   /** Administrative suffixes (市, 县 …): a noun followed by one is a place name. */
@@ -236,6 +238,7 @@ export function parseLexicon(sources: LexiconSources): Lexicon {
     stopwords: new Set(fn.stopwords.flatMap((g) => g.words)),
     frameNouns: new Set(fn.frameNouns.flatMap((g) => g.words)),
     connectors: fn.connectors.flatMap((g) => g.words),
+    possessives: fn.possessives.flatMap((g) => g.words),
     documentKinds: fn.documentKinds.flatMap((g) => g.words),
     placeSuffixes: fn.placeSuffixes.flatMap((g) => g.words),
     locatives: fn.locatives.flatMap((g) => g.words),

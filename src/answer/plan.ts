@@ -475,8 +475,9 @@ function namedAlternatives(normal: string, lexicon: Lexicon): QueryPlan['alterna
 
 /**
  * The two things compared: as many key concepts just before the first
- * connector (和, 与, 比 …) as just after it. The rest is the shared topic
- * (拜城县和轮台县的目标: the sides are the counties, 目标 belongs to both).
+ * connector (和, 与, 比 …) as just after it, the right side ending at a 的 the
+ * left clause lacks. The rest is the shared topic (拜城县和轮台县的目标: the
+ * sides are the counties, 目标 belongs to both).
  */
 function comparisonSides(normal: string, concepts: readonly Concept[], lexicon: Lexicon): [number[], number[]] | null {
   const keys = concepts.map((c, i) => ({ c, i })).filter(({ c }) => c.key && c.at >= 0);
@@ -484,8 +485,14 @@ function comparisonSides(normal: string, concepts: readonly Concept[], lexicon: 
     for (let at = normal.indexOf(connector); at >= 0; at = normal.indexOf(connector, at + 1)) {
       const left = keys.filter(({ c }) => c.at + c.forms[0]!.length <= at).map(({ i }) => i);
       const right = keys.filter(({ c }) => c.at >= at + connector.length).map(({ i }) => i);
-      const n = Math.min(left.length, right.length);
-      if (n > 0) return [left.slice(left.length - n), right.slice(0, n)];
+      // The sides are parallel: when the clause before the connector has no 的, a 的 after it ends the right side
+      // (小学和初中的口径: 口径 is the shared topic, not a side); 小学的生均经费和初中的公用经费 keeps both phrases.
+      const clause = normal.slice(0, at).split(CLAUSE_BREAK).at(-1)!;
+      const end = at + connector.length;
+      const link = lexicon.possessives.some((w) => clause.includes(w)) ? -1 : Math.min(...lexicon.possessives.map((w) => normal.indexOf(w, end)).filter((i) => i >= 0));
+      const sides = link > end ? right.filter((i) => concepts[i]!.at < link) : right;
+      const n = Math.min(left.length, sides.length);
+      if (n > 0) return [left.slice(left.length - n), sides.slice(0, n)];
     }
   }
   return null;

@@ -49,6 +49,9 @@ frameNouns:
 connectors:
   - words: [和, 与]
     reason: 连接两方
+possessives:
+  - words: [的]
+    reason: 定语助词
 documentKinds:
   - words: [报告, 方案]
     reason: 文件种类

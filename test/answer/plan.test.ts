@@ -191,6 +191,13 @@ describe('planQuery', () => {
     expect(right.map((i) => p.concepts[i]!.forms[0])).toContain('优质均衡');
   });
 
+  it('ends the right side of a comparison at a 的 the left clause lacks: the words after it are the shared topic', () => {
+    const sides = (q: string) => plan(q).comparison!.map((side) => side.map((i) => plan(q).concepts[i]!.forms[0]));
+    expect(sides('“高于规定学历”小学和初中的口径有什么区别')).toEqual([['小学'], ['初中']]);
+    // Both sides written with 的: the right side is the whole phrase.
+    expect(sides('小学的生均经费和初中的公用经费有什么区别')[1]).toEqual(['初中', '公用经费']);
+  });
+
   it('asks each of two things the same fact with 分别, the shared topic on neither side', () => {
     const p = planQuery('拜城县和轮台县的入学率分别是多少', { lexicon });
     expect(p.asked.kind).toBe('figure');
