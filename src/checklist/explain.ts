@@ -347,15 +347,25 @@ export function vetoUnread(q: IndicatorQuestion): boolean {
 /**
  * An indicator's note, when the question names something the note speaks of and the standard line
  * does not (九年一贯制学校规模上限 → 一贯制学校上限是2500人): asked words of two or more characters
- * found in the note but not in the indicator's name.
+ * found in the note but not in the indicator's name. A note that states a limit of its own (一贯制学校
+ * 上限是2500人 beside 2000) is part of the standard: it comes with it unless the question names a stage
+ * (小学学校规模最多多少人 is not about 一贯制 schools).
  */
 export function noteFacts(q: IndicatorQuestion, askedWords: readonly string[]): Fact[] {
   return q.indicators.slice(0, 3).flatMap(({ indicator: ind }) => {
     const note = ind.note;
     if (!note) return [];
     const speaks = askedWords.some((w) => [...w].length >= 2 && note.includes(w) && !ind.name.includes(w));
-    return speaks ? [fact(`${ind.name}：${note}`, ind.source, ind.unverified)] : [];
+    return speaks || (!q.stageNamed && statesOtherLimit(ind, note)) ? [fact(`${ind.name}：${note}`, ind.source, ind.unverified)] : [];
   });
+}
+
+/** The note holds a number, not a year, that is neither a threshold of the indicator nor in its name. */
+function statesOtherLimit(ind: NumericIndicator, note: string): boolean {
+  const own = new Set(Object.values(ind.thresholds).filter((v): v is number => typeof v === 'number'));
+  const named = ind.name.match(/\d+(?:\.\d+)?/gu) ?? [];
+  const numbers = [...note.matchAll(/(\d+(?:\.\d+)?)(?![\d.]|\s*年)/gu)].map((m) => m[1]!);
+  return numbers.some((n) => !own.has(Number(n)) && !named.includes(n));
 }
 
 /** 优均的生均图书册数: the evaluation named has no such item; what the other one says of it. */

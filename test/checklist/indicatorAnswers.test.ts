@@ -251,6 +251,11 @@ describe('indicator answers in the chat', () => {
     expect(finish('小学学校规模最多多少人').facts!.map((f) => f.text).join('\n')).not.toContain('2500');
   });
 
+  it('a note stating a limit of its own (一贯制 2500人) comes with the standard when no stage is named', () => {
+    expect(finish('优均对学校规模有啥要求').facts!.map((f) => f.text).join('\n')).toContain('上限是2500人');
+    expect(finish('初中学校规模最多多少人').facts!.map((f) => f.text).join('\n')).not.toContain('2500');
+  });
+
   it('keeps as 相关原文 only the quotes that speak of the item the data answers about', () => {
     const restated = (text: string) => quoted(text, 'restatement', '标准整理稿', ['（二）经费']);
     const other = finish('特殊教育学校生均公用经费要多少', restated('第4项：每所学校的教师培训经费不少于本校年度公用经费预算总额的5%。'));
