@@ -363,7 +363,7 @@ export function noteFacts(q: IndicatorQuestion, askedWords: readonly string[]): 
 /** The note holds a number, not a year, that is neither a threshold of the indicator nor in its name. */
 function statesOtherLimit(ind: NumericIndicator, note: string): boolean {
   const own = new Set(Object.values(ind.thresholds).filter((v): v is number => typeof v === 'number'));
-  const named = ind.name.match(/\d+(?:\.\d+)?/gu) ?? [];
+  const named: readonly string[] = ind.name.match(/\d+(?:\.\d+)?/gu) ?? [];
   const numbers = [...note.matchAll(/(\d+(?:\.\d+)?)(?![\d.]|\s*年)/gu)].map((m) => m[1]!);
   return numbers.some((n) => !own.has(Number(n)) && !named.includes(n));
 }
