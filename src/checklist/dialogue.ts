@@ -3,7 +3,7 @@ import { parseFigure } from './figures.js';
 import { block, line, richText } from '../present/blocks.js';
 import { unusualAfter, unusualText, type PlausibleRange } from './plausible.js';
 import { buildReport, formatNumber, reportBlocks, rowText, type ChecklistReport } from './report.js';
-import { newRun, type ChecklistRun, type ChecklistRunStore } from './run.js';
+import { newRun, type Answer, type ChecklistRun, type ChecklistRunStore } from './run.js';
 import { localTime } from '../state/db.js';
 import type { Filed } from '../state/jsonRows.js';
 import { STAGE_NAMES, type BooleanIndicator, type Checklist, type InputField, type Stage } from './types.js';
@@ -109,6 +109,15 @@ const navButtons = (canBack: boolean): Button[][] => [
     ...(canBack ? [{ label: '上一步', action: CL.back }] : []),
   ],
 ];
+
+/** What the user had answered before going back, so a correction starts from it (上次填的是 1200 人). */
+function earlierAnswer(a: Answer, q: Question): string {
+  if (a.status === 'skipped') return '这一项上次跳过了。';
+  if (a.status === 'unknown') return '这一项上次选的是「不清楚」。';
+  if (a.status === 'yes' || a.status === 'no') return `这一项上次选的是「${a.status === 'yes' ? '是' : '否'}」。`;
+  const unit = q.kind === 'field' ? ` ${q.field.unit}` : '';
+  return `这一项上次填的是 ${formatNumber(a.value)}${unit}${a.estimate ? '（估计值）' : ''}。`;
+}
 
 /** A school or county name longer than this is not a name (a pasted paragraph, a question). */
 const MAX_NAME_CHARS = 40;
@@ -350,10 +359,13 @@ export class ChecklistDialogue {
     if (action === CL.back) {
       const previous = run.history.pop();
       if (previous === undefined) return [{ text: '已经是第一项了。' }, this.question(c, run)];
-      delete run.answers[questionKey(questions[previous]!)];
+      const key = questionKey(questions[previous]!);
+      const earlier = run.answers[key];
+      delete run.answers[key];
       run.step = { kind: 'question', index: previous };
       this.runs.save(userId, run);
-      return [this.question(c, run)];
+      const shown = earlier ? earlierAnswer(earlier, questions[previous]!) : null;
+      return shown ? [{ text: shown }, this.question(c, run)] : [this.question(c, run)];
     }
     return [{ text: T.useButtons }, this.question(c, run)];
   }

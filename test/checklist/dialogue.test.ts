@@ -93,8 +93,11 @@ describe('school self-check through the chat engine', () => {
     expect(labels(approx)).toEqual(['按 300 计算', '重新输入']);
     expect(all(await press('bob', CL.confirmYes))).toContain('（2/8）');
     expect(all(await say('bob', '500'))).toMatch(/比在校学生数（300 人）还多[\s\S]*（2\/8）/u);
-    expect(all(await press('bob', CL.back))).toContain('（1/8）');
+    // Going back shows what was entered before, so the correction starts from it.
+    expect(all(await press('bob', CL.back))).toMatch(/上次填的是 300 人（估计值）[\s\S]*（1\/8）/u);
     expect(all(await say('bob', '320'))).toContain('（2/8）');
+    expect(all(await press('bob', CL.skip))).toContain('（3/8）');
+    expect(all(await press('bob', CL.back))).toMatch(/这一项上次跳过了。[\s\S]*（2\/8）/u);
   });
 
   it('answers the standard question from the restatement, citing it and quoting its source', async () => {
