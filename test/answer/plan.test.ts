@@ -182,6 +182,13 @@ describe('planQuery', () => {
     expect(plan('经费是多少').asked.units).toEqual([]);
   });
 
+  it('in the shipped lexicon 一个娃多少钱 asks per student, so a county total does not answer it', () => {
+    const shipped = loadLexicon();
+    const units = (q: string) => planQuery(q, { lexicon: shipped }).asked.units.map((u) => u.label);
+    expect(units('寄宿生一个娃一年补助多少钱')).toContain('生均');
+    expect(units('寄宿生补助一共发了多少钱')).not.toContain('生均');
+  });
+
   it('finds the two sides of a comparison', () => {
     const p = plan('基本均衡和优质均衡有什么区别');
     expect(p.asked.kind).toBe('comparison');
