@@ -343,7 +343,8 @@ export class ChecklistDialogue {
         return this.record(userId, run, c, index, { status: 'value', value, raw: figure.raw, unusual: true, ...(figure.estimate ? { estimate: true } : {}) });
       }
       if (action === CL.confirmYes) return this.accept(userId, run, c, index, figure);
-      if (action === CL.confirmNo) {
+      // 上一步 from a confirmation goes back to the question it confirms.
+      if (action === CL.confirmNo || action === CL.back) {
         run.step = { kind: 'question', index };
         this.runs.save(userId, run);
         return [{ text: '好的，请输入准确的数字。' }, this.question(c, run)];

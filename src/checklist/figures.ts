@@ -13,7 +13,7 @@ interface UnitSpec {
 
 /** Units a person may write, with their dimension and factor to the dimension's base unit. */
 const UNIT_WORDS: readonly { words: string[]; dim: string; factor: number }[] = [
-  { words: ['平方米', '平米', '㎡', 'm²', 'm2', '平方'], dim: 'area', factor: 1 },
+  { words: ['平方米', '平米', '㎡', 'm²', 'm2', '平方', '平'], dim: 'area', factor: 1 },
   { words: ['亿元'], dim: 'money', factor: 1e8 },
   { words: ['万元'], dim: 'money', factor: 1e4 },
   { words: ['元', '块钱', '块'], dim: 'money', factor: 1 },

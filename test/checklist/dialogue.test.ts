@@ -91,6 +91,11 @@ describe('school self-check through the chat engine', () => {
     const approx = await say('bob', '约300');
     expect(all(approx)).toContain('大约 300 人');
     expect(labels(approx)).toEqual(['按 300 计算', '重新输入']);
+    // 上一步 typed at the confirmation goes back to the question, with its buttons.
+    const backFromConfirm = await say('bob', '上一步');
+    expect(all(backFromConfirm)).toMatch(/请输入准确的数字[\s\S]*（1\/8）/u);
+    expect(labels(backFromConfirm)).toContain('跳过');
+    await say('bob', '约300');
     expect(all(await press('bob', CL.confirmYes))).toContain('（2/8）');
     expect(all(await say('bob', '500'))).toMatch(/比在校学生数（300 人）还多[\s\S]*（2\/8）/u);
     // Going back shows what was entered before, so the correction starts from it.

@@ -39,6 +39,9 @@ describe('parseFigure', () => {
   it('understands units and converts 元 and 万元', () => {
     expect(value('14060平方米', area)).toBe(14060);
     expect(value('14060㎡', area)).toBe(14060);
+    // 平 is how people say 平方米 (3500平).
+    expect(value('3500平', area)).toBe(3500);
+    expect(value('3500平米', area)).toBe(3500);
     expect(value('462.5万元', wan)).toBe(462.5);
     // 万 alone after a sum of money is 万元: 50万 into a 万元 field is 50, not 500000.
     expect(value('50万', wan)).toBe(50);
