@@ -68,6 +68,8 @@ export const CL = {
   reportShow: (id: number) => `cl:report:show:${id}`,
   resume: 'cl:resume',
   restart: 'cl:restart',
+  /** 确定清除 after /reset asked whether to drop the figures entered. */
+  resetConfirm: 'cl:reset:yes',
 } as const;
 
 export const SCHOOL_CHECKLIST = 'youzhi-2017-resource';
@@ -91,6 +93,7 @@ const T = {
   noRun: '还没有开始自查。发送 /checklist 开始。',
   unfinished: (what: string, where: string) => `您有一份未完成的${what}${where}，已填的内容都保存着。接着填，还是重新开始？`,
   reset: '已清除自查进度。发送 /checklist 可以重新开始。',
+  resetAsk: (what: string, n: number) => `确定要清除这次${what}吗？已填的 ${n} 项会一起删除，无法恢复（已完成的报告不受影响）。`,
   resetKeepsReports: '已清除自查进度；已完成的报告还在，发送 /report 查看。发送 /checklist 可以重新开始。',
   finishedAt: (at: string) => `这是您 ${at} 完成的报告。`,
   olderReports: (n: number) => `更早的报告（最近 ${n} 份，点一下查看）：`,
@@ -221,8 +224,24 @@ export class ChecklistDialogue {
     return [this.question(c, run)];
   }
 
-  /** /reset: the unfinished run goes; finished reports stay. */
+  /**
+   * /reset: the unfinished run goes; finished reports stay. A run holding figures the user entered
+   * is cleared only once confirmed: one slip must not lose them.
+   */
   reset(userId: string): Reply[] {
+    const run = this.runs.get(userId);
+    const entered = run && run.step.kind !== 'done' ? Object.keys(run.answers).length : 0;
+    if (entered > 0) {
+      const what = run!.mode === 'county' ? '县域评估' : '自查';
+      return [{
+        text: T.resetAsk(what, entered),
+        buttons: [[{ label: '确定清除', action: CL.resetConfirm }, { label: `继续${what}`, action: CL.resume }]],
+      }];
+    }
+    return this.clear(userId);
+  }
+
+  private clear(userId: string): Reply[] {
     this.runs.delete(userId);
     return [{ text: this.filed(userId, 1).length > 0 ? T.resetKeepsReports : T.reset }];
   }
@@ -294,6 +313,7 @@ export class ChecklistDialogue {
     }
     // 重新开始 from an offer shown before a /reset still starts over.
     if (action === CL.restart) return this.startOver(userId);
+    if (action === CL.resetConfirm) return this.clear(userId);
     const run = this.runs.get(userId);
     if (!run) return [{ text: T.noRun }];
     if (action === CL.resume) return this.resume(userId, run);

@@ -169,6 +169,18 @@ describe('school self-check through the chat engine', () => {
     expect(all(await say('erin', '/report'))).toContain('还没有开始自查');
   });
 
+  it('asks before /reset drops figures already entered; 继续自查 keeps them', async () => {
+    await beginSchool('fay');
+    await say('fay', '720');
+    const asked = await say('fay', '/reset');
+    expect(all(asked)).toMatch(/确定要清除这次自查吗？已填的 1 项/u);
+    expect(labels(asked)).toEqual(['确定清除', '继续自查']);
+    expect(all(await press('fay', CL.resume))).toContain('（2/8）');
+    await say('fay', '/reset');
+    expect(all(await press('fay', CL.resetConfirm))).toContain('已清除自查进度');
+    expect(all(await say('fay', '/report'))).toContain('还没有开始自查');
+  });
+
   it('keeps 50 users interleaved apart', async () => {
     const users = Array.from({ length: 50 }, (_, i) => `user-${i}`);
     await Promise.all(users.map((u) => beginSchool(u)));
