@@ -66,6 +66,8 @@ export interface Fact {
   source: string | null;
   /** The data marks the item or figure as not verified against the original. */
   unverified: boolean;
+  /** Why the data marks it unverified, in its own words (10%这个数字只见于地方文件…), shown with the rule. */
+  unverifiedWhy?: string;
   /** The data says there is no standard for what was asked (基本均衡's items have no value of their own). */
   noStandard?: boolean;
 }

@@ -95,8 +95,11 @@ function partialLead(answer: Answer): string {
 function factLines(facts: readonly Fact[], numberedFrom: number | null): Line[] {
   return facts.flatMap((f, i) => {
     const next = facts[i + 1];
-    const sameNext = next !== undefined && next.source === f.source && next.unverified === f.unverified;
-    const basis = sameNext ? [] : f.source ? [line('note', `　依据：${f.source}${f.unverified ? ANSWER.unverified : ''}`)] : f.unverified ? [line('note', `　${ANSWER.unverified}`)] : [];
+    const sameNext = next !== undefined && next.source === f.source && next.unverified === f.unverified && next.unverifiedWhy === f.unverifiedWhy;
+    // The data's own reason replaces the generic warning, unless a fact already says it (a note shown in full).
+    const why = f.unverifiedWhy && !facts.some((o) => o.text.includes(f.unverifiedWhy!)) ? f.unverifiedWhy : null;
+    const warning = why ? `（未经核实：${why.replace(/（此[项标准]+未经核实，请以原文为准）/u, '').replace(/。$/u, '')}；请以原文为准）` : ANSWER.unverified;
+    const basis = sameNext ? [] : f.source ? [line('note', `　依据：${f.source}${f.unverified ? warning : ''}`)] : f.unverified ? [line('note', `　${warning}`)] : [];
     return [line('item', numberedFrom === null ? `· ${f.text}` : `[${numberedFrom + i + 1}] ${f.text}`), ...basis];
   });
 }

@@ -20,6 +20,16 @@ function fact(text: string, source: SourceRef | null, unverified: boolean, stand
   return { text, source: source ? citeRule(source) : null, unverified, ...(standard ? {} : { noStandard: true }) };
 }
 
+/** Where an unverified figure really comes from: the note's sentence that says so. */
+const UNVERIFIED_REASON = /未经核实|只见于|没有读到|未读到|没有找到/u;
+
+/** A standard stated from an unverified item or rule comes with the data's reason, not only a generic warning. */
+function withWhy(f: Fact, item: { unverified: boolean; note?: string | undefined }): Fact {
+  if (!item.unverified || !item.note) return f;
+  const why = item.note.match(/[^。]+。?/gu)?.find((sentence) => UNVERIFIED_REASON.test(sentence));
+  return why ? { ...f, unverifiedWhy: why } : f;
+}
+
 /** 小学、初中 when both stages are asked and have the same standard, each stage otherwise. */
 function stageGroups(ind: NumericIndicator, stages: readonly Stage[]): { stages: Stage[]; label: string }[] {
   const withValue = stages.filter((s) => ind.thresholds[s] !== undefined);
@@ -180,7 +190,7 @@ function balanceFacts(checklists: readonly Checklist[], q: IndicatorQuestion): F
   return balanceChecklists(checklists, q).flatMap((c) => {
     const rule = c.balanceRule!;
     const limits = q.stages.flatMap((s) => (rule.limits[s] === undefined ? [] : [`${STAGE_NAMES[s]}${COMPARATOR_WORDS[rule.comparator]} ${fmt(rule.limits[s]!)}`]));
-    const out = [fact(`${c.name}：校际差异系数${limits.join('，')}。${rule.description}`, rule.source, rule.unverified)];
+    const out = [withWhy(fact(`${c.name}：校际差异系数${limits.join('，')}。${rule.description}`, rule.source, rule.unverified), rule)];
     if (q.coefficient !== null) {
       for (const s of q.stages) {
         const limit = rule.limits[s];
@@ -387,7 +397,7 @@ function requirementFacts(q: IndicatorQuestion): Fact[] {
     seen.add(ind.id);
     const evaluation = checklist.name.split(' · ')[0]!;
     const veto = ind.veto === 'unverified' ? '；清单按一票否决项列出，但原文是否这样规定未经核实' : ind.veto ? '；这是一票否决项，做不到全县不能通过认定' : '';
-    return [fact(`${evaluation}的要求：${ind.name}${veto}（自查时核对：${ind.question}）`, ind.source, ind.unverified)];
+    return [withWhy(fact(`${evaluation}的要求：${ind.name}${veto}（自查时核对：${ind.question}）`, ind.source, ind.unverified), ind)];
   });
 }
 
@@ -406,7 +416,7 @@ export function indicatorFacts(checklists: readonly Checklist[], q: IndicatorQue
       if (given?.how) out.push(fact(`按您给的数算，${ind.name}是 ${given.how} = ${fmt(given.value)} ${ind.unit}（${ind.formulaText}）`, null, false));
       continue;
     }
-    out.push(fact(`${ind.name}：${standard}（${ind.formulaText}）`, ind.source, ind.unverified));
+    out.push(withWhy(fact(`${ind.name}：${standard}（${ind.formulaText}）`, ind.source, ind.unverified), ind));
     const apart = q.difference ? differenceFact(ind) : null;
     if (apart) out.push(apart);
     const stages: (Stage | 'county')[] = ind.thresholds.county !== undefined ? ['county'] : q.stageNamed ? q.stages : q.stages.filter((s) => ind.thresholds[s] !== undefined);

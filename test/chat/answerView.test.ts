@@ -139,6 +139,16 @@ describe('the answer view: facts from the checklist data', () => {
     expect(unverified.startsWith(ANSWER.leadDataUnverified)).toBe(true);
     expect(unverified).not.toContain('按国家标准');
   });
+
+  it('an unverified rule says where its figure really comes from, once, instead of the generic warning', () => {
+    const why = '0.65和0.55只有一份县级工作总结称为国家规定标准（此标准未经核实，请以原文为准）。';
+    const text = answerReply({ ...base, facts: [{ ...fact(true), unverifiedWhy: why }] }).text;
+    expect(text).toContain('（未经核实：0.65和0.55只有一份县级工作总结称为国家规定标准；请以原文为准）');
+    expect(text).not.toContain(ANSWER.unverified);
+    // A fact that already quotes the note in full keeps the generic warning: the reason is not said twice.
+    const both = answerReply({ ...base, facts: [{ ...fact(true), unverifiedWhy: why }, { ...fact(true), text: `说明：${why}`, source: null }] }).text;
+    expect(both.split('县级工作总结').length - 1).toBe(1);
+  });
 });
 
 describe('the answer view: partial', () => {
