@@ -93,6 +93,7 @@ const T = {
   noRun: '还没有开始自查。发送 /checklist 开始。',
   unfinished: (what: string, where: string) => `您有一份未完成的${what}${where}，已填的内容都保存着。接着填，还是重新开始？`,
   reset: '已清除自查进度。发送 /checklist 可以重新开始。',
+  baseSkipped: (field: string, n: number) => `注意：${field}要用来计算 ${n} 项指标，不填的话这 ${n} 项都无法判定（报告里显示“未填”）。查到后点“上一步”回来补填即可。`,
   resetAsk: (what: string, n: number) => `确定要清除这次${what}吗？已填的 ${n} 项会一起删除，无法恢复（已完成的报告不受影响）。`,
   resetKeepsReports: '已清除自查进度；已完成的报告还在，发送 /report 查看。发送 /checklist 可以重新开始。',
   finishedAt: (at: string) => `这是您 ${at} 完成的报告。`,
@@ -112,6 +113,14 @@ const navButtons = (canBack: boolean): Button[][] => [
     ...(canBack ? [{ label: '上一步', action: CL.back }] : []),
   ],
 ];
+
+/** How many indicators a figure left open enters, when it enters more than one (在校学生数 is every item's divisor). */
+function leftOpen(c: Checklist, q: Question): number {
+  if (q.kind !== 'field') return 0;
+  const key = q.field.key;
+  const n = c.indicators.filter((i) => i.kind === 'numeric' && (i.formula.sum.includes(key) || i.formula.per === key)).length;
+  return n > 1 ? n : 0;
+}
 
 /** What the user had answered before going back, so a correction starts from it (上次填的是 1200 人). */
 function earlierAnswer(a: Answer, q: Question): string {
@@ -527,6 +536,8 @@ export class ChecklistDialogue {
     const news: Reply[] = after.rows
       .filter((row, i) => row.status !== 'missing' && before.rows[i]!.status === 'missing')
       .map((row) => ({ text: rowText(row, run.stage) }));
+    const left = answer.status === 'skipped' || answer.status === 'unknown' ? leftOpen(c, q) : 0;
+    if (left > 0 && q.kind === 'field') news.push({ text: T.baseSkipped(q.field.name, left) });
     return this.advance(userId, run, news);
   }
 

@@ -103,6 +103,9 @@ describe('school self-check through the chat engine', () => {
     expect(all(await say('bob', '320'))).toContain('（2/8）');
     expect(all(await press('bob', CL.skip))).toContain('（3/8）');
     expect(all(await press('bob', CL.back))).toMatch(/这一项上次跳过了。[\s\S]*（2\/8）/u);
+    // The student count is every item's divisor: skipping it says what it costs.
+    expect(all(await press('bob', CL.back))).toMatch(/上次填的是 320 人[\s\S]*（1\/8）/u);
+    expect(all(await press('bob', CL.skip))).toMatch(/在校学生数要用来计算 7 项指标，不填的话这 7 项都无法判定[\s\S]*（2\/8）/u);
   });
 
   it('answers the standard question from the restatement, citing it and quoting its source', async () => {
