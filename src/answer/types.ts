@@ -83,6 +83,8 @@ export interface Topic {
   stages: ('primary' | 'junior')[];
   stageNamed: boolean;
   figures: { value: number; unit: string | null; kind: 'students' | 'classes' | null }[];
+  /** The answer was about the 差异系数 rule of these evaluations (优均的差异系数 → 那基本均衡呢). */
+  balance?: { programs: string[] };
 }
 
 export interface Answer {

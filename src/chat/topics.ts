@@ -10,6 +10,7 @@ const TopicSchema: z.ZodType<Topic> = z.object({
   stages: z.array(z.enum(['primary', 'junior'])),
   stageNamed: z.boolean(),
   figures: z.array(z.object({ value: z.number().finite(), unit: z.string().nullable(), kind: z.enum(['students', 'classes']).nullable() })),
+  balance: z.object({ programs: z.array(z.string()) }).optional(),
 });
 
 /** Each user's last answer topic (state DB), so a follow-up such as 那初中呢？ works after a restart too. */

@@ -276,6 +276,34 @@ export function topicOf(q: IndicatorQuestion): Topic {
     stages: [...q.stages],
     stageNamed: q.stageNamed,
     figures: q.figures.map((f) => ({ ...f })),
+    ...(q.balanceAsked && q.indicators.length === 0 ? { balance: { programs: [...q.programs] } } : {}),
+  };
+}
+
+/** 那基本均衡呢 / 那初中呢 after a 差异系数 answer: the same rule, of the evaluations or stages now named. */
+function balanceFollowUp(programs: string[], stagesNamed: Stage[], previous: Topic): IndicatorQuestion {
+  return {
+    indicators: [],
+    stages: stagesNamed.length > 0 ? stagesNamed : previous.stages,
+    stageNamed: stagesNamed.length > 0 || previous.stageNamed,
+    uncovered: null,
+    figures: [],
+    coefficient: null,
+    coefficients: [],
+    moments: null,
+    balanceAsked: true,
+    programs,
+    difference: false,
+    elsewhere: [],
+    asksValue: true,
+    asksStandard: true,
+    parts: [],
+    vetoes: [],
+    requirements: [],
+    namesProgram: true,
+    local: false,
+    asksFloor: false,
+    rate: false,
   };
 }
 
@@ -306,6 +334,10 @@ export function followUpQuestion(question: string, previous: Topic, names: Indic
   const named = current?.indicators ?? [];
   // A new indicator together with its own stage or figures is a new question, not a follow-up.
   if (named.length > 0 && (stagesNamed.length > 0 || figures.length > 0)) return null;
+  // After a 差异系数 answer, 那基本均衡呢 asks the other evaluation's rule.
+  const programsNamed = [...names.programs].filter(([, words]) => words.some((w) => text.includes(w))).map(([id]) => id);
+  const balance = previous.balance && named.length === 0 && figures.length === 0 ? previous.balance : null;
+  if (balance && (programsNamed.length > 0 || stagesNamed.length > 0)) return balanceFollowUp(programsNamed.length > 0 ? programsNamed : balance.programs, stagesNamed, previous);
   if (named.length === 0 && stagesNamed.length === 0 && figures.length === 0) return null;
   const indicators =
     named.length > 0 ? named : previous.indicators.flatMap((ref) => names.indicators.filter((n) => `${n.checklist.id}/${n.indicator.id}` === ref));

@@ -45,6 +45,15 @@ describe('follow-up questions on an indicator answer', () => {
     expect(await say('体艺老师呢？')).toContain('小学的体育、艺术（音乐、美术）专任教师数至少 14 人（1500 × 0.9 ÷ 100，向上取整）');
   });
 
+  it('那基本均衡呢 after the 差异系数 answer asks the other evaluation\'s rule, and 那初中呢 narrows it, across a restart', async () => {
+    expect(await say('优均的差异系数要多少', 'u7')).toContain('校际差异系数小学不超过 0.5，初中不超过 0.45');
+    restart();
+    const basic = await say('那基本均衡呢', 'u7');
+    expect(basic).toContain('校际差异系数小学低于 0.65，初中低于 0.55');
+    expect(basic).not.toContain('0.45');
+    expect(await say('那初中呢', 'u7')).toContain('校际差异系数初中低于 0.55');
+  });
+
   it('a new topic starts fresh: a follow-up after it does not reach back to the old indicator', async () => {
     await say('小学生均教学仪器设备值要达到多少', 'u2');
     await say('拜城县领导小组组长是谁', 'u2');
