@@ -96,7 +96,9 @@ function givenValue(checklist: Checklist, ind: NumericIndicator, figures: readon
     return value === null ? null : { value, how: `${fmt(raw)} ÷ ${divisor}${f.scale && f.scale !== 1 ? ` × ${fmt(f.scale)}` : ''}` };
   }
   if (!rate) return null;
-  const v = figures.find((x) => x.kind === null && x.unit === unit);
+  // 生均仪器2600够不够: a lone bare number said with the rate is its value.
+  const lone = figures.length === 1 && figures[0]!.kind === null && figures[0]!.unit === null ? figures[0] : undefined;
+  const v = figures.find((x) => x.kind === null && x.unit === unit) ?? lone;
   return v ? { value: v.value, how: null } : null;
 }
 

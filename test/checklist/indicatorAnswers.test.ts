@@ -92,6 +92,9 @@ describe('the facts from the checklist data', () => {
     expect(lines).toContain('您说的 1800 元/生：没有达到小学标准（不少于 2000）');
     expect(lines.join('\n')).toContain('2000 × 0.85 = 1700 元/生。您的数高于底线：如果其余 6 项都达标，这所学校仍然合格');
     expect(facts('小学生均运动场只有6.2平，其他都达标了，能过吗').join('\n')).toContain('7.5 × 0.85 = 6.375 平方米/生。您的数低于底线：这所学校不合格');
+    // A lone bare number said with 生均 is the value itself, unit or not.
+    expect(facts('我们小学生均仪器1800能过不')).toContain('您说的 1800 元/生：没有达到小学标准（不少于 2000）');
+    expect(facts('初中生均仪器设备值2600够不够')).toContain('您说的 2600 元/生：达到初中标准（不少于 2500）');
   });
 
   it('works a share out of two counts and the total out of money and pupils, with the rule code', () => {
