@@ -64,6 +64,9 @@ interface Given {
   how: string | null;
 }
 
+/** 26 个班 in blocks of 12, in words a phone shows well (no ⌈⌉): 3（26 个班 ÷ 12，向上取整）. */
+const blocks = (classes: number, size: number) => `${Math.ceil(classes / size)}（${fmt(classes)} 个班 ÷ ${size}，向上取整）`;
+
 /** The asker's value of the indicator: given outright (生均 6.2 平), or worked out by the rule code from their raw figures. */
 function givenValue(checklist: Checklist, ind: NumericIndicator, figures: readonly Figure[], rate: boolean): Given | null {
   const f = ind.formula;
@@ -92,7 +95,7 @@ function givenValue(checklist: Checklist, ind: NumericIndicator, figures: readon
     if (!amount) return null;
     const raw = amount.value / factor;
     const value = indicatorValue(ind, { [f.sum[0]!]: raw, [f.per]: per.value });
-    const divisor = f.perCeilDiv !== undefined ? `⌈${fmt(per.value)} ÷ ${f.perCeilDiv}⌉` : fmt(per.value);
+    const divisor = f.perCeilDiv !== undefined ? blocks(per.value, f.perCeilDiv) : fmt(per.value);
     return value === null ? null : { value, how: `${fmt(raw)} ÷ ${divisor}${f.scale && f.scale !== 1 ? ` × ${fmt(f.scale)}` : ''}` };
   }
   if (!rate) return null;
@@ -142,7 +145,7 @@ function requirement(checklist: Checklist, ind: NumericIndicator, stage: Stage |
   if (value === null || !judge(ind, value, stage)?.pass) return null;
   const how =
     f.perCeilDiv !== undefined
-      ? `每 ${f.perCeilDiv} 个班 ${fmt(threshold)} 间，不足 ${f.perCeilDiv} 个班按 ${f.perCeilDiv} 个班算：⌈${fmt(per)} ÷ ${f.perCeilDiv}⌉ × ${fmt(threshold)}`
+      ? `每 ${f.perCeilDiv} 个班 ${fmt(threshold)} 间，不足 ${f.perCeilDiv} 个班按 ${f.perCeilDiv} 个班算：${fmt(per)} 个班折合 ${Math.ceil(per / f.perCeilDiv)} 个 ${f.perCeilDiv} 班，× ${fmt(threshold)}`
       : `${fmt(per)} × ${fmt(threshold)}${scale !== 1 ? ` ÷ ${fmt(scale)}` : ''}${field.integer ? '，向上取整' : ''}`;
   const where = label ? `${label}的` : '';
   // The county checklist names its fields for one chosen school (该校音乐专用教室数); the asker means their own.
