@@ -94,5 +94,7 @@ export async function reportWorkbook(r: ChecklistReport, now = new Date()): Prom
   const stamp = `${r.date.getFullYear()}-${String(r.date.getMonth() + 1).padStart(2, '0')}-${String(r.date.getDate()).padStart(2, '0')}`;
   const who = r.name ? `-${r.name.replace(/[\\/:*?"<>|\s]+/gu, '')}` : '';
   const stage = r.stage && subjectLabel(r.checklist) === '学校' ? `-${STAGE_NAMES[r.stage]}` : '';
-  return { fileName: `均衡自查报告${who}-${r.checklist.id}${stage}-${stamp}.xlsx`, bytes };
+  // The evaluation in the user's words (优质均衡学校资源配置), not the data's id.
+  const what = r.checklist.name.replace(/（[^）]*）/gu, '').replace(/[\\/:*?"<>|\s·]+/gu, '');
+  return { fileName: `均衡自查报告${who}-${what}${stage}-${stamp}.xlsx`, bytes };
 }

@@ -76,7 +76,7 @@ describe('school self-check through the chat engine', () => {
     expect(text).toMatch(/结论：未达到要求：7 项中 5 项达标（至少要 6 项）；“生均体育运动场馆面积”低于标准的 85%/u);
 
     const [file] = await press('alice', CL.reportFile);
-    expect(file!.document!.fileName).toMatch(/\.xlsx$/u);
+    expect(file!.document!.fileName).toMatch(/^均衡自查报告-.*优质均衡学校资源配置-小学-\d{4}-\d{2}-\d{2}\.xlsx$/u);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(file!.document!.bytes as unknown as Parameters<typeof wb.xlsx.load>[0]);
     const rows = wb.worksheets[0]!.getSheetValues().filter(Boolean) as unknown[][];
