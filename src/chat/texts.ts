@@ -51,15 +51,15 @@ export const ANSWER = {
   /** Lead of quotes that are all from policy documents. */
   leadDocument: '根据文件原文：',
   /** Facts from the checklist data (the national standards, each with its source). */
-  leadData: '按国家标准（自查清单的数据，每条注明出处）：',
-  leadDataUnverified: '按自查清单整理的数据（以下各项未经核实，不一定是国家原文的规定，每条注明出处）：',
+  leadData: '按国家督导评估标准（每条注明出处）：',
+  leadDataUnverified: '按整理的督导评估指标（以下各项未经核实，不一定是国家原文的规定，每条注明出处）：',
   /** Typed words read as the documents' words (差异系树 → 差异系数). */
   understood: (pairs: readonly { from: string; to: string }[]) => `（按“${pairs.map((p) => p.to).join('”“')}”查找，您输入的是“${pairs.map((p) => p.from).join('”“')}”）`,
   /** An LLM's answer, shown only after every sentence, number and quote was checked against the sources. */
   leadWritten: '根据下列出处整理（每句的数字都已与原文核对）：',
   writtenQuotes: '原文：',
-  writtenFacts: '自查清单的数据：',
-  noStandard: '自查清单的数据里没有您问的达标值：',
+  writtenFacts: '督导评估指标：',
+  noStandard: '督导评估指标里没有写明您问的内容，相关的规定是：',
   unverified: '（此项未经核实，请以原文为准）',
   related: '相关原文：',
   checklistButton: '对照全部指标做一次自查',

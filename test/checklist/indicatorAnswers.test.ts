@@ -233,7 +233,7 @@ describe('indicator answers in the chat', () => {
     const a = finish('我们初中1200个学生，操场得有多大');
     expect(a.status).toBe('answered');
     const text = answerReply(a).text;
-    expect(text).toContain('按国家标准（自查清单的数据，每条注明出处）：');
+    expect(text).toContain('按国家督导评估标准（每条注明出处）：');
     expect(text).toContain('依据：《县域义务教育优质均衡发展督导评估办法》（教督〔2017〕6号）第六条第（五）项');
     expect(text).toContain('12240 平方米');
     // The standard and the computed requirement come from the same article: one 依据 line for both.

@@ -103,7 +103,7 @@ describe('the Telegram bot (real grammY bot against a loopback Bot API server)',
     const [answer] = await ask(PRINCIPAL, '初中生均体育运动场馆面积要达到多少？');
     expect(answer!.parse_mode).toBe('HTML');
     // A standard the checklist data holds is answered from it, each fact with its rule; the passage found follows as 相关原文.
-    expect(answer!.html).toContain('<b>按国家标准（自查清单的数据，每条注明出处）：</b>');
+    expect(answer!.html).toContain('<b>按国家督导评估标准（每条注明出处）：</b>');
     expect(answer!.text).toMatch(/初中不少于 10\.2 平方米\/生[\s\S]*依据：《县域义务教育优质均衡发展督导评估办法》（教督〔2017〕6号）第六条第（五）项[\s\S]*相关原文：\n“[^\n]*10\.2平方米[\s\S]*出处：\n\[1\] 《县域义务教育均衡发展国家督导评估标准整理稿/u);
     expect(server.calls.some((c) => c.method === 'sendChatAction' && (c.body as { action: string }).action === 'typing')).toBe(true);
     const [original] = await press(PRINCIPAL, answer!, '查看原文 [1]');
