@@ -14,9 +14,11 @@ export type Question = { kind: 'field'; field: InputField } | { kind: 'boolean';
 /** Whether a question feeds a school-level figure, whose standard depends on the stage (班额 45 / 50). */
 export function needsStage(c: Checklist, q: Question): boolean {
   if (q.kind === 'boolean') return false;
-  const key = q.field.key;
-  return c.indicators.some((i) => i.kind === 'numeric' && i.level === 'school' && (i.formula.sum.includes(key) || i.formula.per === key));
+  return c.indicators.some((i) => i.kind === 'numeric' && i.level === 'school' && computedFrom(i, q.field.key));
 }
+
+/** The indicator's value is worked out from this raw figure. */
+const computedFrom = (i: Checklist['indicators'][number], key: string) => i.kind === 'numeric' && (i.formula.sum.includes(key) || i.formula.per === key);
 
 /**
  * The questions in the order of the indicators (each item's base figure, e.g.
@@ -117,8 +119,7 @@ const navButtons = (canBack: boolean): Button[][] => [
 /** How many indicators a figure left open enters, when it enters more than one (在校学生数 is every item's divisor). */
 function leftOpen(c: Checklist, q: Question): number {
   if (q.kind !== 'field') return 0;
-  const key = q.field.key;
-  const n = c.indicators.filter((i) => i.kind === 'numeric' && (i.formula.sum.includes(key) || i.formula.per === key)).length;
+  const n = c.indicators.filter((i) => computedFrom(i, q.field.key)).length;
   return n > 1 ? n : 0;
 }
 
@@ -240,8 +241,8 @@ export class ChecklistDialogue {
   reset(userId: string): Reply[] {
     const run = this.runs.get(userId);
     const entered = run && run.step.kind !== 'done' ? Object.keys(run.answers).length : 0;
-    if (entered > 0) {
-      const what = run!.mode === 'county' ? '县域评估' : '自查';
+    if (run && entered > 0) {
+      const what = run.mode === 'county' ? '县域评估' : '自查';
       return [{
         text: T.resetAsk(what, entered),
         buttons: [[{ label: '确定清除', action: CL.resetConfirm }, { label: `继续${what}`, action: CL.resume }]],

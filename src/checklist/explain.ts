@@ -145,7 +145,7 @@ function requirement(checklist: Checklist, ind: NumericIndicator, stage: Stage |
   if (value === null || !judge(ind, value, stage)?.pass) return null;
   const how =
     f.perCeilDiv !== undefined
-      ? `每 ${f.perCeilDiv} 个班 ${fmt(threshold)} 间，不足 ${f.perCeilDiv} 个班按 ${f.perCeilDiv} 个班算：${fmt(per)} 个班折合 ${Math.ceil(per / f.perCeilDiv)} 个 ${f.perCeilDiv} 班，× ${fmt(threshold)}`
+      ? `每 ${f.perCeilDiv} 个班 ${fmt(threshold)} 间，不足 ${f.perCeilDiv} 个班按 ${f.perCeilDiv} 个班算：${blocks(per, f.perCeilDiv)} × ${fmt(threshold)}`
       : `${fmt(per)} × ${fmt(threshold)}${scale !== 1 ? ` ÷ ${fmt(scale)}` : ''}${field.integer ? '，向上取整' : ''}`;
   const where = label ? `${label}的` : '';
   // The county checklist names its fields for one chosen school (该校音乐专用教室数); the asker means their own.

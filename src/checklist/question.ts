@@ -199,7 +199,7 @@ export function readIndicatorQuestion(question: string, names: IndicatorNames): 
   const text = normalQuestion(question, names);
   const spans = indicatorsNamed(text, names);
   let indicators = spans.map((s) => s.named);
-  const programs = [...names.programs].filter(([, words]) => words.some((w) => text.includes(w))).map(([id]) => id);
+  const programs = programsIn(text, names);
   // 优均/基均 named: only that evaluation's indicators; none named: one with standards is preferred over one without.
   let elsewhere: NamedIndicator[] = [];
   if (programs.length > 0) {
@@ -265,6 +265,11 @@ export function readIndicatorQuestion(question: string, names: IndicatorNames): 
 export function evaluationAsked(text: string, names: IndicatorNames): string[] {
   const programWords = [...names.programs.values()].flat();
   if (!names.asks.some((w) => text.includes(w) && !programWords.includes(w) && !names.asksNotValue.includes(w))) return [];
+  return programsIn(text, names);
+}
+
+/** The checklists whose evaluation the normalised text names (优均 → the 优质均衡 ones). */
+function programsIn(text: string, names: IndicatorNames): string[] {
   return [...names.programs].filter(([, words]) => words.some((w) => text.includes(w))).map(([id]) => id);
 }
 
@@ -280,8 +285,11 @@ export function topicOf(q: IndicatorQuestion): Topic {
   };
 }
 
-/** 那基本均衡呢 / 那初中呢 after a 差异系数 answer: the same rule, of the evaluations or stages now named. */
-function balanceFollowUp(programs: string[], stagesNamed: Stage[], previous: Topic): IndicatorQuestion {
+/**
+ * A follow-up's question before what it names: the previous stages unless it names its own, the
+ * standard asked, nothing listed. Callers set what the follow-up changes.
+ */
+function followUpBase(previous: Topic, stagesNamed: Stage[]): IndicatorQuestion {
   return {
     indicators: [],
     stages: stagesNamed.length > 0 ? stagesNamed : previous.stages,
@@ -291,8 +299,8 @@ function balanceFollowUp(programs: string[], stagesNamed: Stage[], previous: Top
     coefficient: null,
     coefficients: [],
     moments: null,
-    balanceAsked: true,
-    programs,
+    balanceAsked: false,
+    programs: [],
     difference: false,
     elsewhere: [],
     asksValue: true,
@@ -300,7 +308,7 @@ function balanceFollowUp(programs: string[], stagesNamed: Stage[], previous: Top
     parts: [],
     vetoes: [],
     requirements: [],
-    namesProgram: true,
+    namesProgram: false,
     local: false,
     asksFloor: false,
     rate: false,
@@ -335,18 +343,19 @@ export function followUpQuestion(question: string, previous: Topic, names: Indic
   // A new indicator together with its own stage or figures is a new question, not a follow-up.
   if (named.length > 0 && (stagesNamed.length > 0 || figures.length > 0)) return null;
   // After a 差异系数 answer, 那基本均衡呢 asks the other evaluation's rule.
-  const programsNamed = [...names.programs].filter(([, words]) => words.some((w) => text.includes(w))).map(([id]) => id);
+  const programsNamed = programsIn(text, names);
   const balance = previous.balance && named.length === 0 && figures.length === 0 ? previous.balance : null;
-  if (balance && (programsNamed.length > 0 || stagesNamed.length > 0)) return balanceFollowUp(programsNamed.length > 0 ? programsNamed : balance.programs, stagesNamed, previous);
+  if (balance && (programsNamed.length > 0 || stagesNamed.length > 0)) {
+    return { ...followUpBase(previous, stagesNamed), balanceAsked: true, programs: programsNamed.length > 0 ? programsNamed : balance.programs, namesProgram: true };
+  }
   if (named.length === 0 && stagesNamed.length === 0 && figures.length === 0) return null;
   const indicators =
     named.length > 0 ? named : previous.indicators.flatMap((ref) => names.indicators.filter((n) => `${n.checklist.id}/${n.indicator.id}` === ref));
   if (indicators.length === 0) return null;
   const kinds = new Set(figures.map((f) => `${f.kind}|${f.unit}`));
   return {
+    ...followUpBase(previous, stagesNamed),
     indicators,
-    stages: stagesNamed.length > 0 ? stagesNamed : previous.stages,
-    stageNamed: stagesNamed.length > 0 || previous.stageNamed,
     uncovered: current?.uncovered ?? null,
     figures: [...figures, ...previous.figures.filter((f) => !kinds.has(`${f.kind}|${f.unit}`))],
     coefficient: current?.coefficient ?? null,
@@ -355,14 +364,6 @@ export function followUpQuestion(question: string, previous: Topic, names: Indic
     balanceAsked: current?.balanceAsked ?? false,
     programs: current?.programs ?? [],
     difference: current?.difference ?? false,
-    elsewhere: [],
-    asksValue: true,
-    asksStandard: true,
-    parts: [],
-    vetoes: [],
-    requirements: [],
-    namesProgram: false,
-    local: false,
     asksFloor: current?.asksFloor ?? false,
     rate: current?.rate ?? false,
   };

@@ -92,9 +92,11 @@ export async function reportWorkbook(r: ChecklistReport, now = new Date()): Prom
   ws.addRow([CAVEAT]);
   const bytes = Buffer.from(await wb.xlsx.writeBuffer());
   const stamp = `${r.date.getFullYear()}-${String(r.date.getMonth() + 1).padStart(2, '0')}-${String(r.date.getDate()).padStart(2, '0')}`;
-  const who = r.name ? `-${r.name.replace(/[\\/:*?"<>|\s]+/gu, '')}` : '';
+  // Characters a file name cannot hold on Windows or a phone, and the evaluation name's separator.
+  const fileSafe = (t: string) => t.replace(/[\\/:*?"<>|\s·]+/gu, '');
+  const who = r.name ? `-${fileSafe(r.name)}` : '';
   const stage = r.stage && subjectLabel(r.checklist) === '学校' ? `-${STAGE_NAMES[r.stage]}` : '';
   // The evaluation in the user's words (优质均衡学校资源配置), not the data's id.
-  const what = r.checklist.name.replace(/（[^）]*）/gu, '').replace(/[\\/:*?"<>|\s·]+/gu, '');
+  const what = fileSafe(r.checklist.name.replace(/（[^）]*）/gu, ''));
   return { fileName: `均衡自查报告${who}-${what}${stage}-${stamp}.xlsx`, bytes };
 }

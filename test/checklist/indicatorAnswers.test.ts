@@ -78,7 +78,7 @@ describe('the facts from the checklist data', () => {
   });
 
   it('per 12 classes in rooms, rounded up as the formula does', () => {
-    expect(facts('我们26个班，音乐教室要几间').join('\n')).toContain('按 26 个班算，小学、初中的音乐专用教室数至少 3 间（每 12 个班 1 间，不足 12 个班按 12 个班算：26 个班折合 3 个 12 班，× 1）');
+    expect(facts('我们26个班，音乐教室要几间').join('\n')).toContain('按 26 个班算，小学、初中的音乐专用教室数至少 3 间（每 12 个班 1 间，不足 12 个班按 12 个班算：3（26 个班 ÷ 12，向上取整） × 1）');
   });
 
   it('a count per class asked with students only says it needs the classes and computes nothing', () => {
