@@ -277,6 +277,16 @@ describe('spanHit', () => {
     expect(spanHit('一二三四五 六七八九十', span)).toBe(true);
     expect(spanHit('任意文本', '')).toBe(false);
   });
+
+  it('skips a page number the cleaner removed from the middle of a span, but never passage characters', () => {
+    const span = '统一组织建设、统一教学管理、统一教育14、活动、统一资源管理、统一评价考核';
+    expect(spanHit('要求做到统一组织建设、统一教学管理、统一教育活动、统一资源管理、统一评价考核,逐步实现', span)).toBe(true);
+    expect(spanCoverage('统一组织建设、统一教学管理、统一教育活动、统一资源管理、统一评价考核', span)).toBeCloseTo(34 / 37);
+    // The passage's own extra characters break the run: only the longer side counts.
+    expect(spanCoverage('统一组织建设、统一教学管理、统一教育和体育活动、统一资源管理、统一评价考核', span)).toBeCloseTo(18 / 37);
+    // A piece after a skip must be 4 characters or more.
+    expect(spanCoverage('一二三四五六七乙九十', '一二三四五六七八九十')).toBeCloseTo(0.7);
+  });
 });
 
 describe('splitting the real seeds', () => {
