@@ -105,7 +105,14 @@ export function decide(input: DecisionInput, tuning: Tuning, lexicon: Lexicon): 
   const depthOnTopic = input.ranked.slice(0, lexicon.pipeline.answerDepth).some((r) => r.features.keyInText > 0);
   if (!depthOnTopic || input.unknownKeyShare >= 1) return { status: 'not_found', reason: 'off_topic', probability: 0, features };
   const probability = answerProbability(features, tuning.answerability);
-  if (probability < tuning.answerability.threshold) return { status: 'not_found', reason: 'no_match', probability, features };
+  // Below the threshold nothing is answered; a question the documents speak of without stating the asked fact
+  // still hears what they do say (partial), as above the threshold.
+  // The probability scores one passage against the whole question; a question in two parts (or a comparison) is
+  // answered from a passage per part, so there the rules alone decide.
+  const inParts = input.plan.parts !== null || input.plan.comparison !== null;
+  const confident = inParts || probability >= tuning.answerability.threshold;
+  const answered = (chosen: number): Decision =>
+    confident ? { status: 'answered', chosen, probability, features } : { status: 'not_found', reason: 'no_match', probability, features };
   const depth = Math.min(input.ranked.length, lexicon.pipeline.answerDepth);
   // A question naming a document (整改方案要求…) is answered from that document when one near the top is it:
   // its best passage leads, and only its passages may answer.
@@ -113,11 +120,11 @@ export function decide(input: DecisionInput, tuning: Tuning, lexicon: Lexicon): 
   const lead = Math.max(named, 0);
   const fromNamed = (f: CandidateFeatures) => named < 0 || f.documentMatch === 1;
   const top = input.ranked[lead]!.features;
-  if (states(top, input.plan)) return { status: 'answered', chosen: lead, probability, features };
+  if (states(top, input.plan)) return answered(lead);
   // Another passage near the top that states the asked fact and covers the topic as well answers instead.
   for (let i = 0; i < depth; i++) {
     const f = input.ranked[i]!.features;
-    if (i !== lead && states(f, input.plan) && fromNamed(f) && f.keyInText >= top.keyInText && f.scopeFound >= top.scopeFound) return { status: 'answered', chosen: i, probability, features };
+    if (i !== lead && states(f, input.plan) && fromNamed(f) && f.keyInText >= top.keyInText && f.scopeFound >= top.scopeFound) return answered(i);
   }
   const partial = (asked: AskedFact): Decision => ({ status: 'partial', chosen: lead, probability, features, asked });
   if (top.scopeFound === 0 && input.plan.comparison === null) {
