@@ -16,7 +16,7 @@ export const WELCOME = [
 ].join('\n');
 
 export const HELP = [
-  '使用说明：',
+  '使用说明（回答只引用文件原文；每段引文后的 [1][2] 对应下面列出的出处，点“查看原文”可看完整段落）：',
   '· 直接输入问题，例如“学校的培训经费最少要占公用经费的多少？”',
   '· /learn 了解评估：一步步弄懂基本均衡、优质均衡和差异系数，最后有小测验',
   '· /checklist 对照优质均衡指标自查（学校自查或县域评估），进度自动保存',
@@ -24,7 +24,6 @@ export const HELP = [
   '· /sources 查看已收录的文件',
   '· /start 回到首页；有没做完的自查或学习时，可以从那里接着做',
   '· /help 显示本说明',
-  '回答只引用文件原文；每段引文后的 [1][2] 对应下面列出的出处，点“查看原文”可看完整段落。',
 ].join('\n');
 
 /** The terminal chat's own command, added to /help there (Telegram has no /quit). */

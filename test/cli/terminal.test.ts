@@ -118,6 +118,8 @@ describe('the terminal chat', () => {
     input.end('/help\n/quit\n/sources\n');
     await runTerminalChat(app.engine, input, output, path.join(work, 'reports'));
     for (const command of ['/learn', '/checklist', '/report', '/reset', '/sources', '/start', '/help', '/quit']) expect(shown).toContain(command);
+    // One list: the terminal's /quit line follows the others directly, no note between them.
+    expect(shown).toMatch(/· \/help 显示本说明\n· \/quit/u);
     // /quit ends the chat: the line after it is never answered.
     expect(shown).not.toMatch(/已收录 \d+ 个文件/u);
   });
