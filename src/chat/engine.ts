@@ -154,8 +154,7 @@ export class ChatEngine {
     if (T.THANKS.test(text)) return [{ text: T.YOU_ARE_WELCOME }];
     if ([...text].length > T.MAX_QUESTION_CHARS) return [{ text: T.TOO_LONG }];
     const answer = (await this.ask(kb, text, userId)).reply;
-    const reminder = dialogue?.reminder(userId);
-    return reminder ? [answer, { text: reminder }] : [answer];
+    return [answer, ...(dialogue?.reminder(userId) ?? [])];
   }
 
   private command(kb: KnowledgeBase, userId: string, text: string): Reply[] {

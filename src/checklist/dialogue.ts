@@ -105,7 +105,7 @@ const T = {
   unknownChecklist: '自查清单没有加载成功，请联系管理员检查 corpus/checklists。',
   countyReportSent: '县域评估的结果已经发在上面了。改好数据表后可以直接再发送一次，会重新评估；发送 /reset 可以重新开始。',
   waitingForTable: '（县域评估在等您发送学校数据表；发送 /reset 可以退出。）',
-  waitingForAnswer: '（自查还在进行：请继续回答上面的问题，或发送 /reset 退出自查。）',
+  waitingForAnswer: '（自查还在进行，接着回答这一项即可；发送 /reset 退出自查。）',
 };
 
 const navButtons = (canBack: boolean): Button[][] => [
@@ -153,6 +153,9 @@ export type CountyAssessor = (bytes: Buffer, fileName: string) => Promise<Reply[
  * (十几 and 几十 are estimates, not questions), a question almost always does.
  */
 const ASKING = /多[少大高长久宽]|(?<!十|好)几(?!十|百|千|万)|吗|什么|啥|怎么|咋|如何|是否|有没有|要不要|能不能|算不算|够不够|哪/u;
+
+/** Asking words no school or county name holds. */
+const ASKING_IN_NAME = /多[少大高长久宽]|吗|什么|啥|怎么|咋|如何|是否|有没有|要不要|能不能|算不算|够不够/u;
 
 /** Typed text that is a question for the answerer, not a figure: ends in ？, holds an asking word, or is longer than a short reply without any numeral. */
 function looksLikeQuestion(text: string): boolean {
@@ -458,7 +461,8 @@ export class ChecklistDialogue {
   /** A typed name (step `name`); a question typed instead goes to the answerer. */
   private onName(userId: string, run: ChecklistRun, text: string): Reply[] | null {
     const name = text.trim();
-    if (/[？?]$/u.test(name)) return null;
+    // 音乐教室要多大 is a question, not a school's name (几 and 哪 are left out: they stand in place names).
+    if (/[？?]$/u.test(name) || ASKING_IN_NAME.test(name)) return null;
     if (/^(跳过|略过|不填)$/u.test(name)) return this.onAction(userId, CL.skip);
     if (run.mode !== 'county' && (name === STAGE_NAMES.primary || name === STAGE_NAMES.junior)) {
       return this.onAction(userId, CL.stage(name === STAGE_NAMES.primary ? 'primary' : 'junior'));
@@ -505,14 +509,23 @@ export class ChecklistDialogue {
     return replies;
   }
 
-  /** What to remind a user of when they asked a question in the middle of a checklist. */
-  reminder(userId: string): string | null {
+  /**
+   * What follows the answer to a question asked in the middle of a checklist: a reminder, and the item the
+   * user was on shown again with its buttons (the answer's own buttons replaced them, and it scrolled away).
+   */
+  reminder(userId: string): Reply[] | null {
     const run = this.runs.get(userId);
-    const step = run?.step.kind;
+    if (!run) return null;
+    const step = run.step;
     // After the offer the user has not seen the question again: there is no "question above" to answer.
-    if (run?.offered && (step === 'name' || step === 'question' || step === 'confirm' || step === 'upload')) return T.waitingForResume(run.mode === 'county' ? '县域评估' : '自查');
-    if (step === 'upload') return T.waitingForTable;
-    if (step === 'name' || step === 'question' || step === 'confirm') return T.waitingForAnswer;
+    if (run.offered && (step.kind === 'name' || step.kind === 'question' || step.kind === 'confirm' || step.kind === 'upload')) {
+      return [{ text: T.waitingForResume(run.mode === 'county' ? '县域评估' : '自查') }];
+    }
+    if (step.kind === 'upload') return [{ text: T.waitingForTable }];
+    if (step.kind === 'name') return [{ text: T.waitingForAnswer }, this.nameQuestion(run)];
+    const c = this.checklistOf(run);
+    if (step.kind === 'question' && c) return [{ text: T.waitingForAnswer }, this.question(c, run)];
+    if (step.kind === 'confirm') return [{ text: T.waitingForAnswer }];
     return null;
   }
 

@@ -114,12 +114,24 @@ describe('school self-check through the chat engine', () => {
     expect(reply!.text).toMatch(/\[1\] 《县域义务教育均衡发展国家督导评估标准整理稿/u);
   });
 
-  it('answers a policy question typed mid-checklist, then keeps the place', async () => {
+  it('answers a policy question typed mid-checklist, then shows the item again with its buttons and keeps the place', async () => {
     await beginSchool('carol');
     const replies = await say('carol', '小学每百名学生拥有县级以上骨干教师数要达到多少？');
     expect(all(replies)).toMatch(/根据文件原文/u);
-    expect(replies.at(-1)!.text).toMatch(/^（自查还在进行：请继续回答上面的问题/u);
+    expect(replies.at(-2)!.text).toMatch(/^（自查还在进行，接着回答这一项即可/u);
+    expect(replies.at(-1)!.text).toMatch(/（1\/8）请输入在校学生数/u);
+    expect(labels([replies.at(-1)!])).toEqual(expect.arrayContaining(['跳过', '不清楚']));
     expect(all(await say('carol', '1000'))).toContain('（2/8）');
+  });
+
+  it('takes a question typed at the school-name step for a question, not for the name', async () => {
+    await say('nina', '/checklist');
+    await press('nina', CL.school);
+    const replies = await say('nina', '音乐教室要多大');
+    expect(all(replies)).not.toContain('已记下名称');
+    expect(all(replies)).toContain('96平方米');
+    expect(replies.at(-1)!.text).toContain('学校名称（可跳过）');
+    expect(all(await say('nina', '城关小学'))).toContain('已记下名称：城关小学');
   });
 
   it('continues at exactly the same question after a restart (new engine, same database file)', async () => {
