@@ -522,11 +522,11 @@ export class ChecklistDialogue {
       return [{ text: T.waitingForResume(run.mode === 'county' ? '县域评估' : '自查') }];
     }
     if (step.kind === 'upload') return [{ text: T.waitingForTable }];
-    if (step.kind === 'name') return [{ text: T.waitingForAnswer }, this.nameQuestion(run)];
-    const c = this.checklistOf(run);
-    if (step.kind === 'question' && c) return [{ text: T.waitingForAnswer }, this.question(c, run)];
-    if (step.kind === 'confirm') return [{ text: T.waitingForAnswer }];
-    return null;
+    if (step.kind === 'done' || step.kind === 'mode') return null;
+    // A pending confirmation (约25 → 按 25 计算？) stays pending: resume() would drop it and ask the figure afresh.
+    // Without the checklist's data resume() would start over: the reminder alone then too.
+    if (step.kind === 'confirm' || (step.kind === 'question' && !this.checklistOf(run))) return [{ text: T.waitingForAnswer }];
+    return [{ text: T.waitingForAnswer }, ...this.resume(userId, run)];
   }
 
   /** Figures no school can have: more of a kind of teacher than students, and the like. */

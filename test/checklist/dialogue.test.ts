@@ -122,6 +122,19 @@ describe('school self-check through the chat engine', () => {
     expect(replies.at(-1)!.text).toMatch(/（1\/8）请输入在校学生数/u);
     expect(labels([replies.at(-1)!])).toEqual(expect.arrayContaining(['跳过', '不清楚']));
     expect(all(await say('carol', '1000'))).toContain('（2/8）');
+    // Asked while a 约… figure waits for its confirmation: the confirmation stays pending, nothing typed is lost.
+    await say('carol', '约25');
+    const pending = await say('carol', '骨干教师怎么算？');
+    expect(pending.at(-1)!.text).toMatch(/^（自查还在进行/u);
+    expect(all(await press('carol', CL.confirmYes))).toContain('（3/8）');
+  });
+
+  it('shows the stage choice again after a question asked at it', async () => {
+    await say('olga', '/checklist');
+    await press('olga', CL.school);
+    await press('olga', CL.skip);
+    const replies = await say('olga', '班额要求是多少？');
+    expect(labels([replies.at(-1)!])).toEqual(['小学', '初中']);
   });
 
   it('takes a question typed at the school-name step for a question, not for the name', async () => {
