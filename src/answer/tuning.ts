@@ -52,6 +52,8 @@ export const TuningSchema = z
         questions: z.string(),
         questionCount: z.number().int(),
         targetFalseRefusal: z.number(),
+        /** The reranker's L2 strength, chosen by inner cross-validation. */
+        rankL2: z.number(),
         note: z.string(),
       })
       .strict(),

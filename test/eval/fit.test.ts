@@ -5,7 +5,7 @@ import { candidateFeatures } from '../../src/answer/features.js';
 import { planQuery } from '../../src/answer/plan.js';
 import type { Prepared } from '../../src/answer/pipeline.js';
 import { DEFAULT_TUNING_FILE, serialiseTuning } from '../../src/answer/tuning.js';
-import { fitTuning, foldOf, startTuning, type FitQuestion } from '../../src/eval/fit.js';
+import { chooseRankL2, decisionRates, fitTuning, foldOf, RANK_L2_GRID, startTuning, type FitQuestion } from '../../src/eval/fit.js';
 import { readQuestions } from '../../src/eval/questions.js';
 import { prepareQuestions, withEvalIndex } from '../../src/eval/run.js';
 import { testLexicon } from '../answer/lexiconFixture.js';
@@ -45,6 +45,31 @@ describe('fitTuning', () => {
     const tuning = fitTuning(questions, lexicon, { targetFalseRefusal: 0.03, questionsLabel: 'test', note: 'test' });
     expect(tuning.rerank.coverage).toBeGreaterThan(startTuning().rerank.coverage - 1e-9);
     expect(tuning.answerability.threshold).toBeGreaterThanOrEqual(0);
+  });
+
+  it('chooses the reranker regularisation from its grid by inner folds and records it', () => {
+    const tuning = fitTuning(questions, lexicon, { targetFalseRefusal: 0.03, questionsLabel: 'test', note: 'test' });
+    expect(RANK_L2_GRID).toContain(tuning.fit.rankL2);
+    expect(chooseRankL2(questions)).toBe(tuning.fit.rankL2);
+  });
+
+  it('still refuses what it can when the rules alone refuse more answerable questions than the target', () => {
+    // An answerable 多少 question whose passage states no figure is partial at any threshold: 1 of 4 answerable.
+    const withRuleRefusal = [
+      ...questions.filter((q) => q.answerable),
+      question('e', '教师培训经费比例是多少', '教师培训经费要保障', '校舍维修'),
+      // Unanswerable questions the rules answer (a look-alike passage holds a figure, or the topic's words).
+      question('f', '舞蹈教室面积是多少', '音乐教室面积不小于96平方米', '图书配备', false),
+      question('g', '校车怎么安排', '校车安全管理要加强', '图书配备', false),
+    ];
+    const options = { targetFalseRefusal: 0.03, questionsLabel: 'test', note: 'test' };
+    const tuning = fitTuning(withRuleRefusal, lexicon, options);
+    const atZero = decisionRates(withRuleRefusal, { ...tuning, answerability: { ...tuning.answerability, threshold: 0 } }, lexicon);
+    const fitted = decisionRates(withRuleRefusal, tuning, lexicon);
+    expect(atZero.falseRefusal).toBeGreaterThan(options.targetFalseRefusal);
+    expect(fitted.falseRefusal).toBe(atZero.falseRefusal);
+    expect(atZero.refusal).toBeLessThan(1);
+    expect(fitted.refusal).toBe(1);
   });
 
   it('assigns folds by question id, independent of order', () => {
