@@ -333,6 +333,16 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
     return { forms, key: true, scope: false, parts: [], at, place: false, asked: at < 0 || inAskedClause(clauseAt(normal, at)), noun: true, verb: false, qualifier: false };
   };
   let sloganFree = normal;
+  // 一个学生, 一个班 (1个学生 once numerals are digits) name the unit asked (生均, 每班), not a count of one: the
+  // unit's forms, as a phrase that is no key topic (unitStated reads the unit) and no number to find.
+  for (const unit of lexicon.units) {
+    for (const form of unit.forms.filter((f) => /\d/u.test(f))) {
+      if (!rest.includes(form)) continue;
+      rest = rest.replaceAll(form, ' ');
+      sloganFree = sloganFree.replaceAll(form, ' ');
+      phrases.push({ ...phraseAt(unit.forms.filter((f) => !/\d/u.test(f)), form), key: false });
+    }
+  }
   // 三个课堂, 三个增长: a numbered slogan the documents write as it is, not a count of 3 (kept whole where a passage has it).
   for (const slogan of ctx.df ? numberedSlogans(lowered, ctx.df) : []) {
     const written = normalise(slogan, lexicon);

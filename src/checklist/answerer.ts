@@ -267,7 +267,10 @@ export class IndicatorAnswers {
     if (missing) {
       // The restatement may state it in the standards' words; a county's own figure (配备电脑3808台) is no rule.
       const restated = passage.quotes.some((quote) => passage.citations[quote.citation]?.kind === 'restatement' && this.statesAsked(plan, quote.text));
-      if (passage.status === 'answered' && restated) return passage;
+      // 区里要求…最后期限是哪年: put at a level (区里, 县里), the question is answered by that level's own document
+      // when it states what the national data does not.
+      const ownLevel = plan.levels.length > 0 && passage.quotes.some((quote) => passage.citations[quote.citation]?.kind !== 'restatement' && this.statesAsked(plan, quote.text));
+      if (passage.status === 'answered' && (restated || ownLevel)) return passage;
       const fact = { text: `检查清单里的国家要求没有${missing}；下面是清单里相近的规定，不是您问的数`, source: null, unverified: false, noStandard: true };
       return this.missingStandard(plan, passage, kept, [fact, ...facts]);
     }

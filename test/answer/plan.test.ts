@@ -189,6 +189,19 @@ describe('planQuery', () => {
     expect(units('寄宿生补助一共发了多少钱')).not.toContain('生均');
   });
 
+  it('in the shipped lexicon 一个学生, 一个班 name the unit asked, not a count of one to find or a topic to cover', () => {
+    const shipped = loadLexicon();
+    const p = planQuery('一个班最多多少人', { lexicon: shipped });
+    expect(p.numbers).toEqual([]);
+    expect(p.asked.units.map((u) => u.label)).toContain('每班');
+    expect(p.concepts.filter((c) => c.key).map((c) => c.forms[0])).not.toContain('1');
+    const unit = p.concepts.find((c) => c.forms.includes('每班'));
+    expect(unit?.key).toBe(false);
+    // The passage's 每个班 still matches the phrase; a count the asker gives stays a number.
+    expect(unit?.forms).toContain('每个班');
+    expect(planQuery('学校有3个班，音乐教室要几间', { lexicon: shipped }).numbers).toContain('3');
+  });
+
   it('finds the two sides of a comparison', () => {
     const p = plan('基本均衡和优质均衡有什么区别');
     expect(p.asked.kind).toBe('comparison');

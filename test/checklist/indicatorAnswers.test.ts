@@ -380,6 +380,18 @@ describe('indicator answers in the chat', () => {
     expect(withCounty.quotes).toEqual(county.quotes);
   });
 
+  it('put at a level (区里要求…哪年), a question the data has no year for is answered by that level\'s document', () => {
+    const district = quoted('到2019年底,各地区公办小学、初中(均不含寄宿制学校)就近划片入学比例分别达到100%和95%以上。', 'document', '推进义务教育优质均衡发展工作方案');
+    const a = finish('区里要求公办小学初中就近划片入学，给的最后期限是哪年', district);
+    expect(a.status).toBe('answered');
+    expect(a.quotes).toEqual(district.quotes);
+    // When the level's document states no year either, the data says it holds none, the document kept as related text.
+    const undated = quoted('各地区公办小学、初中就近划片入学比例分别达到100%和95%以上。', 'document', '推进义务教育优质均衡发展工作方案');
+    const b = finish('区里要求公办小学初中就近划片入学，给的最后期限是哪年', undated);
+    expect(b.status).toBe('partial');
+    expect(b.facts![0]!.text).toContain('没有写明时间');
+  });
+
   it('a bare 多少 of an indicator that is itself a rate asks its standard; 几个学校 does not ask a number', () => {
     const swap = finish('交流轮岗比例是多少');
     expect(swap.status).toBe('answered');
