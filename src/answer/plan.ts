@@ -158,6 +158,9 @@ function stripQuestionWords(text: string, lexicon: Lexicon): { text: string; ask
     if (kind !== null && (asks === null || (asks === 'figure' && kind !== 'figure'))) asks = kind;
     out = out.replaceAll(word, ' ');
   }
+  // 管不管, 会不会用, 需不需要, 一样不一样, 去没去: a yes/no question made by saying the verb twice around 不 or 没;
+  // the verb is kept once.
+  out = out.replace(/(\p{Script=Han}{2})[不没]\1/gu, '$1').replace(/(\p{Script=Han})[不没]\1/gu, '$1');
   return { text: out, asks };
 }
 
@@ -372,7 +375,8 @@ export function planQuery(question: string, ctx: PlanContext): QueryPlan {
   const ubiquitous = (word: string) => ctx.df !== undefined && ctx.passages !== undefined && ctx.passages > 0 && ctx.df(word) / ctx.passages >= lexicon.pipeline.ubiquitousShare;
   let cursor = 0;
   for (const tagged of placeNames(splitLocatives(tagWords(rest), lexicon, ctx.df), lexicon, ctx.df)) {
-    const word = tagged.word;
+    // 娃们, 老师们: the plural suffix says nothing the documents' 学生, 教师 do not.
+    const word = tagged.word.length >= 2 && tagged.word.endsWith('们') && !lexicon.stopwords.has(tagged.word) ? tagged.word.slice(0, -1) : tagged.word;
     const tag = lexicon.mistaggedNouns.has(word) ? 'n' : tagged.tag;
     if (lexicon.stopwords.has(word) || seen.has(word) || !/[\p{L}\p{N}]/u.test(word)) continue;
     seen.add(word);

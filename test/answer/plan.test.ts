@@ -202,6 +202,24 @@ describe('planQuery', () => {
     expect(planQuery('学校有3个班，音乐教室要几间', { lexicon: shipped }).numbers).toContain('3');
   });
 
+  it('a yes/no question said by repeating the verb (管不管, 会不会用, 需不需要) keeps the verb once and no 不会 topic', () => {
+    const p = plan('看不看老师会不会用电脑？警察管不管？需不需要备案');
+    expect(p.plain).not.toMatch(/不/u);
+    expect(p.plain).toContain('会用电脑');
+    expect(p.plain).toContain('需要备案');
+    expect(p.concepts.map((c) => c.forms[0])).not.toContain('不会');
+    // A 不 that is no repetition stays: 不达标 is what is asked about.
+    expect(plan('学校不达标怎么办').plain).toContain('不达标');
+  });
+
+  it('a plural 们 (娃们, 家长们) is the word itself, with its document forms', () => {
+    const shipped = loadLexicon();
+    const p = planQuery('区里要求娃们每天至少活动多长时间', { lexicon: shipped });
+    const kids = p.concepts.find((c) => c.forms[0] === '娃');
+    expect(kids?.forms).toContain('学生');
+    expect(p.concepts.map((c) => c.forms[0])).not.toContain('娃们');
+  });
+
   it('finds the two sides of a comparison', () => {
     const p = plan('基本均衡和优质均衡有什么区别');
     expect(p.asked.kind).toBe('comparison');
