@@ -246,8 +246,11 @@ export class AnswerPipeline implements Answerer {
     if (parts && !oneCoversBoth) {
       const sides = parts.map((idx) => {
         const others = parts.flat().filter((i) => !idx.includes(i));
-        // The passage about this side and not about the other one, best ranked first.
-        const best = [...top].sort((a, b) => share(b, idx) - share(b, others) - (share(a, idx) - share(a, others)) || b.score - a.score)[0]!;
+        // The passage about this side and not about the other one, one stating what was asked (the 落款 date, not the
+        // plan's opening) before one that does not, best ranked first.
+        const best = [...top].sort(
+          (a, b) => share(b, idx) - share(b, others) - (share(a, idx) - share(a, others)) || b.features.factStated - a.features.factStated || b.score - a.score,
+        )[0]!;
         return { candidate: best, concepts: plan.concepts.filter((_, i) => !others.includes(i)) };
       });
       if (sides[0]!.candidate.id === sides[1]!.candidate.id) return [{ candidate: sides[0]!.candidate, concepts: plan.concepts }];

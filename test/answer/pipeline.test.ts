@@ -168,6 +168,12 @@ describe('the answering pipeline over a real index', () => {
     if (a.status === 'partial') expect(a.reason).toEqual({ code: 'fact_missing', asked: { kind: 'unknown', label: '校医' } });
   });
 
+  it('each side of a two-part question is quoted from a passage stating what was asked (the plan\'s date, not its opening)', async () => {
+    const a = await pipeline.answer('北永康小学跟英阿瓦提小学的均衡方案分别是啥时候写的');
+    expect(a.quotes[0]!.text).toContain('北永康小学');
+    expect(a.quotes[0]!.text).toContain('2024年2月26日');
+  });
+
   it('分别 without a comparison asked: one passage that states both figures is quoted alone', async () => {
     const a = await pipeline.answer('区里方案里公办小学和初中就近划片入学比例分别要到多少');
     expect(a.status).toBe('answered');
