@@ -114,24 +114,32 @@ function firstHitShare(questions: readonly FitQuestion[], weights: Tuning['reran
   return answerable.length ? first.length / answerable.length : 0;
 }
 
-/** The grid's regularisation with the best first-passage share on inner held-out folds; ties go to the stronger. */
+/**
+ * The grid's strongest regularisation whose first-passage hits on inner held-out folds are within one
+ * standard error of the best (the one-standard-error rule): differences smaller than that are noise of
+ * which questions fell in which fold, and the stronger L2 keeps the weights nearer their common start.
+ */
 export function chooseRankL2(questions: readonly FitQuestion[]): number {
   const inner = (q: FitQuestion) => foldOf(`inner:${q.id}`, INNER_FOLDS);
-  let best: number = RANK_L2_GRID[RANK_L2_GRID.length - 1]!;
-  let bestShare = -1;
-  for (const l2 of [...RANK_L2_GRID].reverse()) {
+  const answerable = questions.filter((q) => q.answerable).length;
+  const hitsOf = RANK_L2_GRID.map((l2) => {
     let hits = 0;
     for (let fold = 0; fold < INNER_FOLDS; fold++) {
       const held = questions.filter((q) => inner(q) === fold);
       const weights = fitPairs(pairsOf(questions.filter((q) => inner(q) !== fold)), l2);
       hits += firstHitShare(held, weights) * held.filter((q) => q.answerable).length;
     }
-    if (hits > bestShare + 1e-9) {
-      bestShare = hits;
-      best = l2;
-    }
-  }
-  return best;
+    return hits;
+  });
+  const best = Math.max(...hitsOf);
+  const p = answerable > 0 ? best / answerable : 0;
+  const standardError = Math.sqrt(p * (1 - p) * answerable);
+  // The grid runs from weak to strong: the last within reach of the best.
+  let chosen: number = RANK_L2_GRID[0];
+  RANK_L2_GRID.forEach((l2, i) => {
+    if (hitsOf[i]! >= best - standardError - 1e-9) chosen = l2;
+  });
+  return chosen;
 }
 
 /**
