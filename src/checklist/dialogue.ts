@@ -88,6 +88,7 @@ const T = {
   countyStage: (n: number, examples: string) =>
     `以下 ${n} 项是每所学校都要达到的（${examples}等）。请选一所学校核对（最好是条件最差的一所），按它的数据填写。这所学校是小学还是初中？`,
   perSchool: (stage: string) => `（逐校项目：按您选定核对的那所${stage}填写）`,
+  navHelp: '（一时查不到的数点“跳过”，之后点“上一步”回来补；数拿不准点“不清楚”。这两种都先不判定这一项，报告里会列出来。）',
   upload: '请发送全县学校数据表（CSV 或 Excel）。第一行是表头，至少包含：学校名称、学段、在校学生数、高于规定学历教师数、县级以上骨干教师数、体育艺术专任教师数、教学及辅助用房面积(平方米)、体育运动场馆面积(平方米)、教学仪器设备值(万元)、网络多媒体教室数(间)。\n在终端里可以直接输入文件路径。',
   useButtons: '请点下面的按钮选择。',
   waitingForResume: (what: string) => `（您有一份未完成的${what}，已填的都保存着：发送 /checklist 可以接着填。）`,
@@ -611,16 +612,18 @@ export class ChecklistDialogue {
     const q = questions[run.step.index]!;
     const progress = `（${run.step.index + 1}/${questions.length}）`;
     const canBack = run.history.length > 0;
+    // The first item says once what 跳过 and 不清楚 do; after it the buttons speak for themselves.
+    const help = run.step.index === 0 && !canBack ? `\n${T.navHelp}` : '';
     if (q.kind === 'boolean') {
       const note = q.indicator.unverified ? '\n（此项未经核实，请以原文为准）' : '';
       return {
-        text: `${progress}${q.indicator.question}${note}`,
+        text: `${progress}${q.indicator.question}${note}${help}`,
         buttons: [[{ label: '是', action: CL.yes }, { label: '否', action: CL.no }], ...navButtons(canBack)],
       };
     }
     const hint = q.field.hint ? `\n提示：${q.field.hint}` : '';
     const perSchool = run.mode === 'county' && run.stage && needsStage(c, q) ? `\n${T.perSchool(STAGE_NAMES[run.stage])}` : '';
-    return { text: `${progress}请输入${q.field.name}（单位：${q.field.unit}）。${perSchool}${hint}`, buttons: navButtons(canBack) };
+    return { text: `${progress}请输入${q.field.name}（单位：${q.field.unit}）。${perSchool}${hint}${help}`, buttons: navButtons(canBack) };
   }
 
   private checklistOf(run: ChecklistRun): Checklist | undefined {

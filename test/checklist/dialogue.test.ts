@@ -61,9 +61,13 @@ describe('school self-check through the chat engine', () => {
     const first = await beginSchool('alice');
     expect(all(first)).toMatch(/（1\/8）请输入在校学生数（单位：人）/u);
     expect(labels(first)).toEqual(expect.arrayContaining(['跳过', '不清楚']));
+    // The first item says once what the two buttons do; the next ones do not repeat it.
+    expect(all(first)).toContain('一时查不到的数点“跳过”');
+    expect(all(first)).toContain('数拿不准点“不清楚”');
 
     const afterStudents = await say('alice', CHENGGUAN[0]!);
     expect(all(afterStudents)).toContain('（2/8）');
+    expect(all(afterStudents)).not.toContain('一时查不到的数点“跳过”');
     const afterHighEdu = await say('alice', CHENGGUAN[1]!);
     expect(all(afterHighEdu)).toMatch(/✅ 达标　每百名学生拥有高于规定学历教师数：5 人\/百生，标准（小学） ≥ 4\.2/u);
     expect(all(afterHighEdu)).toContain('依据：《县域义务教育优质均衡发展督导评估办法》（教督〔2017〕6号）第六条第（一）项');
