@@ -59,6 +59,11 @@ export async function runTerminalChat(
     const raw = next.value;
     const line = raw.trim();
     if (line === '/quit' || line === '/exit' || line === '退出') break;
+    // An Enter pressed by mistake sends nothing (Telegram cannot send an empty message): the choices shown stay valid.
+    if (line === '') {
+      rl.prompt();
+      continue;
+    }
     const letter = /^[a-z]$/iu.test(line) ? LETTERS.indexOf(line.toUpperCase()) : -1;
     const chosen = letter >= 0 ? choices[letter] : choices.find((b) => b.label === line);
     if (letter >= 0 && !chosen) {

@@ -110,6 +110,20 @@ describe('the terminal chat', () => {
     expect(shown).toContain('10.2平方米');
   });
 
+  it('an empty line sends nothing, so the letters of the choices shown before it still choose', async () => {
+    // A fresh state: no unfinished checklist of an earlier test is offered first.
+    const config = loadConfig(
+      { CORPUS_DIR: corpus, CHECKLIST_DIR: path.join(repoRoot, 'corpus/checklists'), INDEX_DIR: path.join(work, 'index'), STATE_DB: path.join(work, 'blank/state.db') },
+      work,
+    );
+    const fresh = createApp(config, new LocalHashEmbeddings());
+    const shown = await session(fresh.engine, ['/checklist', '', 'A', '/quit']);
+    fresh.close();
+    expect(shown).not.toContain('请输入您的问题');
+    expect(shown).not.toContain('没有这个选项');
+    expect(shown).toContain('学校名称（可跳过）');
+  });
+
   it('/help lists every command the terminal accepts, /quit included', async () => {
     const input = new PassThrough();
     const output = new PassThrough();
