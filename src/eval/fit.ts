@@ -104,14 +104,13 @@ function fitPairs({ diff, weight }: Pairs, l2: number): Tuning['rerank'] {
   return Object.fromEntries(CANDIDATE_FEATURES.map((f, j) => [f, w[j]!])) as Record<CandidateFeature, number>;
 }
 
-/** Share of answerable questions whose first passage under the weights holds a gold span. */
-function firstHitShare(questions: readonly FitQuestion[], weights: Tuning['rerank']): number {
-  const answerable = questions.filter((q) => q.answerable);
-  const first = answerable.filter((q) => {
+/** Answerable questions whose first passage under the weights holds a gold span. */
+function firstHits(questions: readonly FitQuestion[], weights: Tuning['rerank']): number {
+  return questions.filter((q) => {
+    if (!q.answerable) return false;
     const top = rerank(q.prepared.candidates, weights)[0];
     return top !== undefined && q.hits.has(top.id);
-  });
-  return answerable.length ? first.length / answerable.length : 0;
+  }).length;
 }
 
 /**
@@ -122,15 +121,12 @@ function firstHitShare(questions: readonly FitQuestion[], weights: Tuning['reran
 export function chooseRankL2(questions: readonly FitQuestion[]): number {
   const inner = (q: FitQuestion) => foldOf(`inner:${q.id}`, INNER_FOLDS);
   const answerable = questions.filter((q) => q.answerable).length;
-  const hitsOf = RANK_L2_GRID.map((l2) => {
-    let hits = 0;
-    for (let fold = 0; fold < INNER_FOLDS; fold++) {
-      const held = questions.filter((q) => inner(q) === fold);
-      const weights = fitPairs(pairsOf(questions.filter((q) => inner(q) !== fold)), l2);
-      hits += firstHitShare(held, weights) * held.filter((q) => q.answerable).length;
-    }
-    return hits;
-  });
+  // Each fold's training pairs are built once, for every strength of the grid.
+  const folds = Array.from({ length: INNER_FOLDS }, (_, fold) => ({
+    held: questions.filter((q) => inner(q) === fold),
+    pairs: pairsOf(questions.filter((q) => inner(q) !== fold)),
+  }));
+  const hitsOf = RANK_L2_GRID.map((l2) => folds.reduce((n, { held, pairs }) => n + firstHits(held, fitPairs(pairs, l2)), 0));
   const best = Math.max(...hitsOf);
   const p = answerable > 0 ? best / answerable : 0;
   const standardError = Math.sqrt(p * (1 - p) * answerable);
